@@ -1,0 +1,32 @@
+# Two commands for a fresh machine: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+DEMO_AS_OF := 2025-01-21
+
+.PHONY: install demo demo-data test lint clean
+
+$(INSTALLED): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	touch $@
+
+install: $(INSTALLED)
+
+demo/workbooks: | $(INSTALLED)
+	$(BIN)/python demo/make_demo.py --out demo/workbooks
+
+demo-data: demo/workbooks
+
+demo: install demo-data
+	$(BIN)/python cli.py sync --config config/demo.yaml --as-of $(DEMO_AS_OF)
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf demo/workbooks demo/output .pytest_cache

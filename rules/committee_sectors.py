@@ -1,0 +1,17 @@
+"""committee.sectors (item 1): the working committee has a member from every one of the seven sectors."""
+
+from rules import Context, Rule
+from sync.model import DistrictData, Finding, Status
+from sync.schema import COMMITTEE, SECTOR
+
+
+def check(district: DistrictData, ctx: Context) -> list[Finding]:
+    table = district.table(COMMITTEE)
+    present = {r.values.get(SECTOR) for r in table.records}
+    missing = [s.name for s in ctx.programme.sectors if s.name not in present]
+    cells = [table.column_range(SECTOR)] if missing and table.has(SECTOR) else []
+    status = Status.INCOMPLETE if missing else Status.OK
+    return [Finding(RULE.id, RULE.item, status, {"missing": missing}, cells)]
+
+
+RULE = Rule("committee.sectors", 1, "At least one committee member from every configured sector.", check)

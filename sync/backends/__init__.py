@@ -1,0 +1,31 @@
+"""Where district spreadsheets live. Every backend reads and writes the same way for the rules."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sync.config import Config, District
+from sync.model import RawWorkbook
+from sync.sheet import Sheet
+
+
+class SourceUnreadable(Exception):
+    """A district spreadsheet could not be read at all (missing, corrupt, not shared)."""
+
+
+class WriteConflict(Exception):
+    """The spreadsheet changed between our read and our write: nothing was written."""
+
+
+class Backend(Protocol):
+    def read(self, district: District) -> RawWorkbook: ...
+
+    def write_status(self, district: District, raw: RawWorkbook, sheet: Sheet) -> None: ...
+
+    def write_summary(self, sheets: list[Sheet]) -> str: ...
+
+
+def open_backend(config: Config) -> Backend:
+    from sync.backends.xlsx import XlsxBackend
+
+    return XlsxBackend(config)

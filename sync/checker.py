@@ -1,0 +1,104 @@
+"""Run the enabled rules over parsed districts and assemble the report of DOMAIN.md §6."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from rules import Context, Rule, registry
+from sync.config import Config, ConfigError, District
+from sync.model import Finding, RawWorkbook, Status, worst
+from sync.normalise import Parser
+from sync.texts import message
+
+UNREADABLE = "source.unreadable"
+
+
+@dataclass
+class DistrictResult:
+    code: str
+    name: str
+    findings: list[Finding]
+    raw: RawWorkbook | None = None
+
+    @property
+    def status(self) -> Status:
+        return worst(f.status for f in self.findings)
+
+    @property
+    def readable(self) -> bool:
+        return self.raw is not None
+
+    @property
+    def open_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.status.is_open]
+
+    def item_status(self, item: int) -> Status | None:
+        """The worst status of the item's findings; None when no rule looks at the item."""
+        statuses = [f.status for f in self.findings if f.item == item or f.rule == UNREADABLE]
+        return worst(statuses) if statuses else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "status": str(self.status),
+            "findings": [f.as_json() for f in self.findings],
+        }
+
+
+@dataclass
+class Report:
+    as_of: dt.date
+    fiscal_year: int
+    districts: list[DistrictResult] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "fiscal_year": self.fiscal_year,
+            "districts": [d.as_json() for d in self.districts],
+        }
+
+
+def enabled_rules(config: Config) -> list[tuple[Rule, dict[str, Any]]]:
+    """The rules switched on in `config`, each with its effective parameters."""
+    rules = registry()
+    for rule_id, settings in config.rules.items():
+        if rule_id not in rules:
+            known = ", ".join(rules)
+            raise ConfigError(f"rules.{rule_id}: no such rule (known: {known})")
+        unknown = set(settings.params) - set(rules[rule_id].params)
+        if unknown:
+            raise ConfigError(f"rules.{rule_id}.params: unknown parameter(s) {', '.join(sorted(unknown))}")
+    selected = []
+    for rule_id, rule in rules.items():
+        settings = config.rules.get(rule_id)
+        if settings is None or settings.enabled:
+            selected.append((rule, {**rule.params, **(settings.params if settings else {})}))
+    return selected
+
+
+class Checker:
+    """Checks districts against the letter for one configuration and one as-of date."""
+
+    def __init__(self, config: Config, as_of: dt.date):
+        self.config = config
+        self.as_of = as_of
+        self.parser = Parser(config.programme)
+        self.rules = enabled_rules(config)
+
+    def check(self, district: District, raw: RawWorkbook | None, error: str = "") -> DistrictResult:
+        """Findings of one district; `raw` None means it could not be read (`error` says why)."""
+        if raw is None:
+            findings = [Finding(UNREADABLE, None, Status.ERROR, {"reason": error})]
+        else:
+            data = self.parser.parse(raw, district.code, district.name)
+            findings = []
+            for rule, params in self.rules:
+                findings += rule.check(data, Context(self.as_of, self.config.programme, params))
+            findings += data.findings
+        for finding in findings:
+            finding.message = message(finding)
+        return DistrictResult(district.code, district.name, findings, raw)

@@ -1,0 +1,57 @@
+"""Due dates and the status of something due: pure functions of dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+import holidays
+
+from sync.config import Deadlines
+from sync.model import Status
+
+
+@cache
+def _thai_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("TH", years=[year, year + 1])
+
+
+def effective_due(due: dt.date, deadlines: Deadlines) -> dt.date:
+    """The due date, moved to the next working day when configured and it falls on a day off."""
+    if not deadlines.shift_to_next_working_day:
+        return due
+    while due.weekday() >= 5 or due in _thai_holidays(due.year):
+        due += dt.timedelta(days=1)
+    return due
+
+
+def monthly_due(year: int, month: int, deadlines: Deadlines) -> dt.date:
+    return effective_due(dt.date(year, month, deadlines.monthly_due_day), deadlines)
+
+
+def deadline_status(
+    due: dt.date, submitted: dt.date | None, as_of: dt.date, soon_days: int
+) -> tuple[Status, int | None]:
+    """Status and days late of something due on `due`, sent on `submitted` (None: not yet).
+
+    A submission dated after `as_of` has not happened yet as of that day.
+    """
+    if submitted is not None and submitted <= as_of:
+        late = (submitted - due).days
+        return (Status.LATE, late) if late > 0 else (Status.OK, 0)
+    if as_of > due:
+        return Status.OVERDUE, (as_of - due).days
+    if (due - as_of).days <= soon_days:
+        return Status.DUE_SOON, None
+    return Status.PENDING, None
+
+
+def judge(due: dt.date, submitted: dt.date | None, as_of: dt.date, soon_days: int) -> tuple[Status, dict]:
+    """`deadline_status` with the JSON details every deadline finding carries."""
+    status, days_late = deadline_status(due, submitted, as_of, soon_days)
+    details = {
+        "due": due.isoformat(),
+        "submitted": submitted.isoformat() if submitted else None,
+        "days_late": days_late,
+    }
+    return status, details

@@ -1,0 +1,133 @@
+"""The data that flows through a run: raw workbooks, parsed tables, findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    """A finding's status (DOMAIN.md §6); Thai labels live in templates/texts.yaml."""
+
+    OK = "ok"
+    PENDING = "pending"
+    DUE_SOON = "due_soon"
+    LATE = "late"
+    OVERDUE = "overdue"
+    INCOMPLETE = "incomplete"
+    INVALID = "invalid"
+    ERROR = "error"
+
+    @property
+    def severity(self) -> int:
+        """Higher is worse; a district or an item takes the worst status of its findings."""
+        return _SEVERITY[self]
+
+    @property
+    def is_open(self) -> bool:
+        """Something an officer has to act on."""
+        return self not in (Status.OK, Status.PENDING)
+
+
+_SEVERITY = {
+    Status.PENDING: 0,
+    Status.OK: 1,
+    Status.DUE_SOON: 2,
+    Status.LATE: 3,
+    Status.INVALID: 4,
+    Status.OVERDUE: 5,
+    Status.INCOMPLETE: 6,
+    Status.ERROR: 7,
+}
+
+
+def worst(statuses, default: Status = Status.OK) -> Status:
+    return max(statuses, key=lambda s: s.severity, default=default)
+
+
+@dataclass
+class Finding:
+    rule: str
+    item: int | None
+    status: Status
+    details: dict[str, Any] = field(default_factory=dict)
+    cells: list[str] = field(default_factory=list)
+    message: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "item": self.item,
+            "status": str(self.status),
+            "message": self.message,
+            "details": self.details,
+            "cells": self.cells,
+        }
+
+
+@dataclass
+class RawWorkbook:
+    """Every tab of a district spreadsheet as rows of cell values, as the backend read them."""
+
+    source: str
+    tabs: dict[str, list[list[Any]]]
+    fingerprint: str = ""
+    link: str = ""
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def a1(tab: str, column: int, row: int) -> str:
+    return f"{tab}!{column_letter(column)}{row}"
+
+
+@dataclass
+class Record:
+    """One data row: parsed values by header (None when blank or unreadable) and its sheet row."""
+
+    row: int
+    values: dict[str, Any]
+
+
+@dataclass
+class Table:
+    """A parsed tab. `present` is False when the tab is missing; `columns` maps header → index."""
+
+    tab: str
+    present: bool
+    columns: dict[str, int] = field(default_factory=dict)
+    records: list[Record] = field(default_factory=list)
+
+    def has(self, *headers: str) -> bool:
+        return self.present and all(h in self.columns for h in headers)
+
+    def cell(self, header: str, record: Record) -> str:
+        return a1(self.tab, self.columns[header], record.row)
+
+    def column_range(self, header: str) -> str:
+        """The column's data cells in A1 form, e.g. `คณะทำงานขับเคลื่อน!D2:D14`."""
+        letter = column_letter(self.columns[header])
+        last = max((r.row for r in self.records), default=2)
+        return f"{self.tab}!{letter}2:{letter}{last}"
+
+
+@dataclass
+class DistrictData:
+    """A district's spreadsheet after parsing, with the data findings parsing raised."""
+
+    code: str
+    name: str
+    tables: dict[str, Table]
+    findings: list[Finding] = field(default_factory=list)
+
+    def table(self, tab: str) -> Table:
+        return self.tables[tab]
