@@ -1,0 +1,79 @@
+"""Shared fixtures: the repo's configuration pointed at temporary folders, tiny workbooks, the demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sync.config import Config, load_config
+from sync.model import RawWorkbook
+from sync.normalise import Parser
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIG_DIR = REPO / "config"
+AS_OF = dt.date(2025, 1, 21)
+
+
+def write_config(folder: Path, workbooks: Path, extra: str = "") -> Path:
+    """A configuration like the demo's, with every path inside `folder`."""
+    path = folder / "test.yaml"
+    includes = ", ".join(str(CONFIG_DIR / n) for n in ("province.yaml", "districts.yaml", "programme.yaml"))
+    path.write_text(
+        f"include: [{includes}]\n"
+        f"backend: {{kind: xlsx, workbooks: {workbooks}}}\n"
+        f"outputs: {{summary: {folder / 'out' / 'summary.xlsx'}, outbox: {folder / 'out' / 'outbox'},"
+        f" state: {folder / 'out' / 'state'}}}\n" + extra,
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def config_path(tmp_path: Path) -> Path:
+    (tmp_path / "wb").mkdir()
+    return write_config(tmp_path, tmp_path / "wb")
+
+
+@pytest.fixture
+def config(config_path: Path) -> Config:
+    return load_config(config_path)
+
+
+def save_workbook(path: Path, tabs: dict[str, list[list]]) -> Path:
+    """Write a workbook with one sheet per tab, rows as given (row 1 = headers)."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in tabs.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def parse(tabs: dict[str, list[list]], config: Config, code: str = "5702", name: str = "เวียงชัย"):
+    """Parse an in-memory workbook the way a sync does."""
+    return Parser(config.programme).parse(RawWorkbook(source="memory", tabs=tabs), code, name)
+
+
+@pytest.fixture(scope="session")
+def demo_master(tmp_path_factory) -> Path:
+    """The bundled demo workbooks, built once per test session (never modified)."""
+    from demo.make_demo import build_demo
+
+    folder = tmp_path_factory.mktemp("demo-master")
+    build_demo(folder)
+    return folder
+
+
+@pytest.fixture
+def demo(tmp_path: Path, demo_master: Path) -> Path:
+    """A private copy of the demo workbooks and a config that points at it."""
+    workbooks = tmp_path / "workbooks"
+    shutil.copytree(demo_master, workbooks)
+    return write_config(tmp_path, workbooks)
