@@ -91,7 +91,7 @@ def summary(config: Config, report: Report, as_of: dt.date) -> Memo:
     districts = [
         {
             "name": d.name,
-            "items": [status_label(s) if (s := d.item_status(i)) else "-" for i in ITEMS],
+            "statuses": [status_label(s) if (s := d.item_status(i)) else "-" for i in ITEMS],
             "open": len(d.open_findings),
         }
         for d in report.districts
