@@ -71,7 +71,8 @@ def cli(verbose: bool) -> None:
 @district_option
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def check(config_path, workbooks, codes, as_of, fmt):
+@click.option("--explain", "explain_rule", metavar="RULE", help="Explain one rule (e.g. committee.sectors) and exit.")
+def check(config_path, workbooks, codes, as_of, fmt, explain_rule):
     """Check districts and print the findings; writes nothing.
 
     Exit status: 0 all districts read, 1 some could not be read, 2 configuration or usage error.
@@ -79,6 +80,12 @@ def check(config_path, workbooks, codes, as_of, fmt):
     from sync.backends import open_backend
 
     config, districts = _setup(config_path, workbooks, codes)
+    if explain_rule:
+        rules = _rules(config)
+        if explain_rule not in rules:
+            raise click.BadParameter(f"no rule {explain_rule!r}; `cli.py rules` lists them", param_hint="--explain")
+        console.explain_rule(*rules[explain_rule], config)
+        return
     report = check_all(config, as_of, districts, open_backend(config))
     if fmt == "json":
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
@@ -106,6 +113,46 @@ def sync(config_path, workbooks, codes, as_of, dry_run, no_email):
         outcome = run_sync(config, as_of, districts, dry_run=dry_run, email=not no_email, progress=advance)
     console.show_outcome(outcome)
     sys.exit(1 if outcome.unreadable else 0)
+
+
+def _rules(config):
+    from sync.checker import all_rules
+
+    try:
+        return all_rules(config)
+    except ConfigError as exc:
+        click.echo(f"configuration error: {exc}", err=True)
+        sys.exit(2)
+
+
+@cli.command("rules")
+@config_option
+def list_rules(config_path):
+    """List the checks: rule id, item of the letter, on/off and parameters."""
+    config, _ = _setup(config_path, None, ())
+    console.rules_table(_rules(config).values())
+
+
+@cli.group("config")
+def config_group():
+    """Inspect the configuration."""
+
+
+@config_group.command("show")
+@config_option
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+def config_show(config_path, fmt):
+    """Print the effective configuration (includes merged, paths resolved, secrets masked)."""
+    from sync.config import effective
+
+    config, _ = _setup(config_path, None, ())
+    data = effective(config)
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        import yaml
+
+        click.echo(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), nl=False)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from sync.normalise import Parser
 from sync.texts import message
 
 UNREADABLE = "source.unreadable"
+ACTIVITIES_ITEM = 6
 
 
 @dataclass
@@ -35,8 +36,19 @@ class DistrictResult:
         return [f for f in self.findings if f.status.is_open]
 
     def item_status(self, item: int) -> Status | None:
-        """The worst status of the item's findings; None when no rule looks at the item."""
-        statuses = [f.status for f in self.findings if f.item == item or f.rule == UNREADABLE]
+        """The worst status of the item's findings; None when no rule looks at the item.
+
+        Item 6 (carry out the 5P activities) has no rule of its own: its evidence is the monthly
+        reports of item 8, where a late report still shows the activities were carried out.
+        """
+        if item == ACTIVITIES_ITEM:
+            statuses = [
+                Status.OK if f.status is Status.LATE else f.status
+                for f in self.findings
+                if f.rule in ("monthly.report", UNREADABLE)
+            ]
+        else:
+            statuses = [f.status for f in self.findings if f.item == item or f.rule == UNREADABLE]
         return worst(statuses) if statuses else None
 
     def as_json(self) -> dict[str, Any]:
@@ -62,22 +74,31 @@ class Report:
         }
 
 
-def enabled_rules(config: Config) -> list[tuple[Rule, dict[str, Any]]]:
-    """The rules switched on in `config`, each with its effective parameters."""
+def all_rules(config: Config) -> dict[str, tuple[Rule, bool, dict[str, Any]]]:
+    """Every rule by id with whether `config` switches it on and its effective parameters."""
     rules = registry()
     for rule_id, settings in config.rules.items():
         if rule_id not in rules:
             known = ", ".join(rules)
             raise ConfigError(f"rules.{rule_id}: no such rule (known: {known})")
-        unknown = set(settings.params) - set(rules[rule_id].params)
-        if unknown:
-            raise ConfigError(f"rules.{rule_id}.params: unknown parameter(s) {', '.join(sorted(unknown))}")
-    selected = []
+        defaults = rules[rule_id].params
+        for name, value in settings.params.items():
+            if name not in defaults:
+                raise ConfigError(f"rules.{rule_id}.params.{name}: unknown parameter (known: {', '.join(defaults)})")
+            if type(value) is not type(defaults[name]):
+                expected = type(defaults[name]).__name__
+                raise ConfigError(f"rules.{rule_id}.params.{name} = {value!r}: expected a {expected}")
+    effective = {}
     for rule_id, rule in rules.items():
         settings = config.rules.get(rule_id)
-        if settings is None or settings.enabled:
-            selected.append((rule, {**rule.params, **(settings.params if settings else {})}))
-    return selected
+        enabled = settings is None or settings.enabled
+        effective[rule_id] = (rule, enabled, {**rule.params, **(settings.params if settings else {})})
+    return effective
+
+
+def enabled_rules(config: Config) -> list[tuple[Rule, dict[str, Any]]]:
+    """The rules switched on in `config`, each with its effective parameters."""
+    return [(rule, params) for rule, enabled, params in all_rules(config).values() if enabled]
 
 
 class Checker:

@@ -241,3 +241,21 @@ def load_config(path: str | Path, workbooks: str | Path | None = None) -> Config
         return Config.model_validate(merged)
     except ValidationError as exc:
         raise ConfigError(_explain(exc, layers, merged)) from None
+
+
+SECRET_WORDS = ("password", "secret", "token", "private_key")
+
+
+def effective(config: Config) -> dict:
+    """The configuration as plain data, with every secret-looking value masked."""
+
+    def mask(value: Any, key: str = "") -> Any:
+        if isinstance(value, dict):
+            return {k: mask(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [mask(v) for v in value]
+        if value and any(word in key.lower() for word in SECRET_WORDS):
+            return "********"
+        return value
+
+    return mask(config.model_dump(mode="json"))

@@ -13,7 +13,7 @@ from sync.checker import Report
 from sync.config import District
 from sync.model import Status
 from sync.pipeline import SyncOutcome
-from sync.texts import status_label
+from sync.texts import explain, item_title, status_label
 
 STYLE = {
     Status.OK: "green",
@@ -25,6 +25,19 @@ STYLE = {
     Status.INVALID: "red",
     Status.ERROR: "magenta",
 }
+
+DATA_FINDINGS = (
+    "data.missing_tab",
+    "data.missing_column",
+    "data.blank_required",
+    "data.bad_date",
+    "data.bad_value",
+    "data.unknown_sector",
+    "data.unknown_center",
+    "data.unknown_dimension",
+    "data.duplicate_row",
+    "source.unreadable",
+)
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
@@ -66,6 +79,25 @@ def show_findings(report: Report) -> None:
         for f in d.open_findings:
             cells = f"  [{', '.join(f.cells)}]" if f.cells else ""
             out.print(f"  {f.rule:<20} {_status(f.status)}  {f.message}{cells}")
+
+
+def rules_table(rules) -> None:
+    table = Table(title="rules")
+    for column in ("rule", "item", "on", "parameters", "checks"):
+        table.add_column(column)
+    for rule, enabled, params in rules:
+        shown = ", ".join(f"{k}={v}" for k, v in params.items()) or "-"
+        table.add_row(rule.id, str(rule.item), "yes" if enabled else "no", shown, rule.summary)
+    out.print(table)
+    out.print("Data findings (raised while reading): " + ", ".join(DATA_FINDINGS))
+
+
+def explain_rule(rule, enabled, params, config) -> None:
+    out.print(f"[bold]{rule.id}[/] (item {rule.item}: {item_title(rule.item)}){'' if enabled else ' [switched off]'}")
+    out.print(rule.summary)
+    out.print(explain(rule.id, config.programme, params))
+    if params:
+        out.print("parameters: " + ", ".join(f"{k}={v}" for k, v in params.items()))
 
 
 def show_outcome(outcome: SyncOutcome) -> None:

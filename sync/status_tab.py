@@ -24,6 +24,7 @@ def _groups(findings: list[Finding]) -> list[list[Finding]]:
 def build_status_sheet(result: DistrictResult, as_of: dt.date, checked_at: str) -> Sheet:
     t = texts()["status_tab"]
     title = render(t["title"], name=result.name)
+    checked_on = render("{{ d|thdate }}", d=as_of)
     overall = render(t["overall"], status=status_label(result.status), open=len(result.open_findings))
     rows = [
         [title],
@@ -40,13 +41,14 @@ def build_status_sheet(result: DistrictResult, as_of: dt.date, checked_at: str) 
         item = item_title(first.item) if first.item else t["data_item"]
         number = to_thai_digits(str(first.item)) if first.item else ""
         cells = [c for f in group for c in f.cells]
-        rows.append([number, item, status_label(first.status), "\n".join(f.message for f in group), ", ".join(cells)])
+        messages = "\n".join(f.message for f in group)
+        rows.append([number, item, status_label(first.status), messages, ", ".join(cells), checked_on])
         styles[(len(rows) - 1, 2)] = first.status
     return Sheet(
         title=STATUS,
         rows=rows,
         styles=styles,
-        widths=[6, 34, 16, 70, 30],
+        widths=[6, 34, 16, 70, 30, 14],
         frozen_rows=HEADER_ROW + 1,
         volatile={(2, 1)},
     )

@@ -86,3 +86,8 @@ def message(finding: Finding) -> str:
     if source is None:
         return status_label(finding.status)
     return render(source, **finding.details)
+
+
+def explain(rule_id: str, programme, params: dict) -> str:
+    """What a check looks at and what makes it pass, in Thai, with the configured facts."""
+    return render(texts()["explain"][rule_id], p=programme, params=params)

@@ -7,28 +7,12 @@ from email.header import decode_header, make_header
 from sync.checker import Checker, Report
 from sync.memos import reminder, summary, to_email
 from sync.model import RawWorkbook
-from sync.schema import TABS
-from tests.conftest import AS_OF
-
-IN_TEST = ("คณะทำงานขับเคลื่อน", "รายงานรายเดือน", "ส่งเอกสารจังหวัด")
+from tests.conftest import AS_OF, compliant_tabs
 
 
 def result_of(config, tabs, code="5702"):
     district = config.district(code)
     return Checker(config, AS_OF).check(district, RawWorkbook(source="memory", tabs=tabs))
-
-
-def compliant_tabs():
-    sectors = ["ภาครัฐ", "ภาคเอกชน", "ภาคประชาสังคม", "ภาควิชาการ", "ภาคศาสนา", "ภาคสื่อมวลชน", "ภาคประชาชน"]
-    roles = ["ประธาน", "คณะทำงานและเลขานุการ"] + ["คณะทำงาน"] * 5
-    return {
-        "คณะทำงานขับเคลื่อน": [["ชื่อ-สกุล", "ตำแหน่งในคณะทำงาน", "ภาคี"]]
-        + [[f"นาย {i}", roles[i], s] for i, s in enumerate(sectors)],
-        "รายงานรายเดือน": [["เดือนที่รายงาน", "วันที่ส่ง", "กิจกรรมที่ดำเนินการ"],
-                          ["ธ.ค. 67", "2024-12-18", "อบรม"], ["ม.ค. 68", "2025-01-20", "อบรม"]],
-        "ส่งเอกสารจังหวัด": [["ข้อ", "วันที่ส่ง"]] + [[i, "2024-12-25"] for i in range(1, 6)],
-        **{tab.name: [[c.header for c in tab.columns]] for tab in TABS.values() if tab.name not in IN_TEST},
-    }
 
 
 def test_reminder_cites_the_letter_lists_open_items_in_thai_digits(config):
@@ -53,7 +37,7 @@ def test_no_reminder_when_nothing_is_open(config):
 
 def test_officer_text_is_escaped_in_html(config):
     tabs = compliant_tabs()
-    tabs["คณะทำงานขับเคลื่อน"].append(["นาย x", "คณะทำงาน", "<script>alert(1)</script>"])
+    tabs["คณะทำงานขับเคลื่อน"].append(["นาย x", "คณะทำงาน", "หน่วย", "<script>alert(1)</script>"])
     memo = reminder(config, result_of(config, tabs), AS_OF)
     assert "<script>" not in memo.html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in memo.html
