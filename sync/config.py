@@ -60,6 +60,7 @@ class Deadlines(_Model):
 
 class Programme(_Model):
     fiscal_year: int = Field(ge=2500, le=2700, description="Buddhist Era year")
+    total_row_words: list[str] = []
     sectors: list[Label] = Field(min_length=1)
     roles: list[str] = Field(min_length=1)
     chair_role: str

@@ -63,6 +63,7 @@ class Parser:
 
     def __init__(self, programme: Programme):
         self.window = fiscal_window(programme.fiscal_year)
+        self.total_row_words = tuple(normalise_text(w) for w in programme.total_row_words)
         self.matchers = {
             Kind.SECTOR: LabelMatcher([(s.name, s.synonyms) for s in programme.sectors]),
             Kind.ROLE: LabelMatcher([(r, []) for r in programme.roles], max_edits=1),
@@ -98,7 +99,7 @@ class Parser:
                 )
         for offset, row in enumerate(rows[1:], start=2):
             cells = {h: (row[i] if i < len(row) else None) for h, i in table.columns.items()}
-            if all(is_blank(v) for v in cells.values()):
+            if all(is_blank(v) for v in cells.values()) or self._is_total_row(row):
                 continue
             record = Record(row=offset, values={})
             for header, value in cells.items():
@@ -106,6 +107,10 @@ class Parser:
             table.records.append(record)
         self._flag_duplicates(tab, table, findings)
         return table
+
+    def _is_total_row(self, row: list[Any]) -> bool:
+        first = next((v for v in row if not is_blank(v)), None)
+        return isinstance(first, str) and normalise_text(first).startswith(self.total_row_words or ("\0",))
 
     def _parse_cell(self, tab, table, header, value, row, findings) -> Any:
         column = tab.column(header)

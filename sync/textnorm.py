@@ -35,12 +35,12 @@ def normalise_text(value: str) -> str:
 
 def to_arabic_digits(text: str) -> str:
     """Thai digits ๐–๙ to 0–9; everything else unchanged."""
-    return thai_digit_to_arabic_digit(text) if text else text
+    return thai_digit_to_arabic_digit(text)
 
 
 def to_thai_digits(text: str) -> str:
     """Digits 0–9 to Thai digits ๐–๙; everything else unchanged."""
-    return arabic_digit_to_thai_digit(text) if text else text
+    return arabic_digit_to_thai_digit(text)
 
 
 def _is_punct(ch: str) -> bool:
@@ -81,6 +81,7 @@ def _keys(text: str) -> tuple[str, str]:
 
 
 def _allowed_edits(length: int, max_edits: int) -> int:
+    """Edits tolerated between strings whose shorter one has `length` characters."""
     if length <= 3:
         return 0
     if length <= 6:

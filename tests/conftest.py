@@ -56,6 +56,34 @@ def save_workbook(path: Path, tabs: dict[str, list[list]]) -> Path:
     return path
 
 
+def snapshot(path: Path, skip: str = "สถานะ (อัตโนมัติ)") -> dict:
+    """Every officer sheet: cell values (formulas as text), types, fonts, fills, number formats,
+    comments, data validations, column widths, merged cells and frozen panes."""
+    book = openpyxl.load_workbook(path)
+    shot = {"order": [s.title for s in book.worksheets if s.title != skip]}
+    for sheet in book.worksheets:
+        if sheet.title == skip:
+            continue
+        cells = {
+            c.coordinate: (
+                c.value,
+                c.data_type,
+                c.font.b,
+                c.font.color.rgb if c.font.color else None,
+                c.fill.fgColor.rgb,
+                c.number_format,
+                c.comment.text if c.comment else None,
+            )
+            for row in sheet.iter_rows()
+            for c in row
+        }
+        validations = [(v.type, v.formula1, str(v.sqref)) for v in sheet.data_validations.dataValidation]
+        widths = {k: d.width for k, d in sheet.column_dimensions.items()}
+        merged = sorted(str(m) for m in sheet.merged_cells.ranges)
+        shot[sheet.title] = (cells, validations, widths, merged, sheet.freeze_panes)
+    return shot
+
+
 def parse(tabs: dict[str, list[list]], config: Config, code: str = "5702", name: str = "เวียงชัย"):
     """Parse an in-memory workbook the way a sync does."""
     return Parser(config.programme).parse(RawWorkbook(source="memory", tabs=tabs), code, name)

@@ -102,3 +102,11 @@ def test_doc_items_in_thai_digits_and_words(config):
     values = [r.values["ข้อ"] for r in data.table("ส่งเอกสารจังหวัด").records]
     assert values == [3, 4, 5, None]
     assert [f.cells for f in data.findings if f.rule == "data.bad_value"] == [["ส่งเอกสารจังหวัด!A5"]]
+
+
+def test_a_total_row_under_the_data_is_not_data(config):
+    rows = [["ลำดับ", "รหัสศูนย์", "มิติ 5P", "กิจกรรม", "งบประมาณ"],
+            [1, "CLM-01", "P1", "อบรม", 1000], ["", "", "", "รวมงบประมาณทั้งสิ้น", ""]]
+    data = parse({"แผนพัฒนา 5P": rows}, config)
+    assert [r.row for r in data.table("แผนพัฒนา 5P").records] == [2]
+    assert not [f for f in data.findings if f.rule == "data.blank_required"]

@@ -12,7 +12,7 @@ from sync.backends import SourceUnreadable, WriteConflict
 from sync.backends.xlsx import XlsxBackend
 from sync.config import load_config
 from sync.sheet import Sheet
-from tests.conftest import save_workbook, write_config
+from tests.conftest import save_workbook, snapshot, write_config
 
 
 @pytest.fixture
@@ -65,24 +65,6 @@ def _officer_workbook(path: Path) -> None:
     other.append(["เดือนที่รายงาน", "วันที่ส่ง", "กิจกรรมที่ดำเนินการ"])
     other.append(["ธ.ค. 2567", dt.datetime(2567, 12, 20), "อบรม"])
     book.save(path)
-
-
-def snapshot(path: Path, skip: str = "สถานะ (อัตโนมัติ)") -> dict:
-    """Every officer cell's value (formulas as text), style and the sheet's validations and widths."""
-    book = openpyxl.load_workbook(path)
-    shot = {}
-    for sheet in book.worksheets:
-        if sheet.title == skip:
-            continue
-        cells = {
-            c.coordinate: (c.value, c.data_type, c.font.b, c.font.color.rgb if c.font.color else None,
-                           c.fill.fgColor.rgb, c.number_format)
-            for row in sheet.iter_rows() for c in row
-        }
-        validations = [(v.type, v.formula1, str(v.sqref)) for v in sheet.data_validations.dataValidation]
-        widths = {k: d.width for k, d in sheet.column_dimensions.items()}
-        shot[sheet.title] = (cells, validations, widths, sheet.freeze_panes)
-    return shot
 
 
 def test_status_write_keeps_every_officer_cell_and_replaces_the_status_tab(config, backend):

@@ -1,0 +1,1 @@
+"""Khok Nong Na district spreadsheet checks: parsing, rules, backends and memos."""
