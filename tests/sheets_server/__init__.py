@@ -1,0 +1,22 @@
+"""A local, stateful, Google-Sheets-API-compatible HTTP server for tests (standard library only).
+
+One server answers for every Google host: Sheets v4 (``/v4/spreadsheets...``), Drive v3
+(``/drive/v3/files...``), the OAuth token endpoint (``/token``) and test controls (``/_emulator/...``).
+
+    from tests.sheets_server import SheetsServer
+
+    with SheetsServer() as server:
+        server.write_credentials(tmp_path / "sa.json")   # token_uri -> server.url + "/token"
+        sid = server.create_spreadsheet("อำเภอเมือง", {"ข้อมูล": [["ชื่อ", "ตำแหน่ง"]]})
+        ...
+
+Run stand-alone with ``python -m tests.sheets_server --port 0`` (prints the URL first).
+Modules: ``a1`` (ranges), ``cells`` (values and formats), ``formulas``, ``store`` (files, sheets, clock),
+``grid`` (value reads/writes), ``sheets_api`` / ``drive_api`` (handlers), ``httpd`` (HTTP, auth, quota,
+faults, stats), ``server`` (:class:`SheetsServer`), ``clients`` (point gspread/requests at the server).
+"""
+
+from .httpd import Fault
+from .server import DEFAULT_CLIENT_EMAIL, OFFICER_EMAIL, SOMEONE_ELSE, SheetsServer
+
+__all__ = ["SheetsServer", "Fault", "DEFAULT_CLIENT_EMAIL", "OFFICER_EMAIL", "SOMEONE_ELSE"]
