@@ -26,6 +26,10 @@ class Backend(Protocol):
 
 
 def open_backend(config: Config) -> Backend:
+    if config.backend.kind == "google":
+        from sync.backends.google import GoogleBackend
+
+        return GoogleBackend(config)
     from sync.backends.xlsx import XlsxBackend
 
     return XlsxBackend(config)

@@ -67,6 +67,8 @@ def spreadsheet_json(ss: Spreadsheet, email: str | None, include_grid: bool = Fa
             item["basicFilter"] = copy.deepcopy(sheet.basic_filter)
         if sheet.protected_ranges:
             item["protectedRanges"] = [protected_range_json(ss, pr, email) for pr in sheet.protected_ranges]
+        if sheet.conditional_formats:
+            item["conditionalFormats"] = copy.deepcopy(sheet.conditional_formats)
         sheets.append(item)
     return {
         "spreadsheetId": ss.id,
@@ -381,6 +383,23 @@ def req_add_protected_range(ss: Spreadsheet, p: dict, where: str, email: str | N
     return {"addProtectedRange": {"protectedRange": protected_range_json(ss, stored, email)}}
 
 
+def req_add_conditional_format_rule(ss: Spreadsheet, p: dict, where: str, email: str | None) -> dict:
+    """Stored and returned by GET; it has no effect on values (nor, here, on formats)."""
+    rule = copy.deepcopy(p.get("rule") or {})
+    ranges = rule.get("ranges")
+    if not isinstance(ranges, list) or not ranges:
+        raise bad_request(f"{where}A conditional format rule needs at least one range.")
+    if ("booleanRule" in rule) == ("gradientRule" in rule):
+        raise bad_request(f"{where}A conditional format rule needs exactly one of booleanRule or gradientRule.")
+    sheets = {id(grid_box(ss, gr, where)[0]): grid_box(ss, gr, where)[0] for gr in ranges}
+    if len(sheets) != 1:
+        raise bad_request(f"{where}All ranges of a conditional format rule must be on the same sheet.")
+    sheet = next(iter(sheets.values()))
+    index = int(p.get("index", len(sheet.conditional_formats)))
+    sheet.conditional_formats.insert(min(index, len(sheet.conditional_formats)), rule)
+    return {}
+
+
 def req_delete_protected_range(ss: Spreadsheet, p: dict, where: str, email: str | None) -> dict:
     pr_id = p.get("protectedRangeId")
     for sheet in ss.sheets:
@@ -498,6 +517,7 @@ BATCH_REQUESTS = {
     "setDataValidation": req_set_data_validation,
     "addProtectedRange": req_add_protected_range,
     "deleteProtectedRange": req_delete_protected_range,
+    "addConditionalFormatRule": req_add_conditional_format_rule,
     "insertDimension": req_insert_dimension,
     "deleteDimension": req_delete_dimension,
     "appendDimension": req_append_dimension,

@@ -96,6 +96,7 @@ class Sheet:
         self.formats: dict[tuple[int, int], dict] = {}
         self.validations: dict[tuple[int, int], dict] = {}
         self.protected_ranges: list[dict] = []
+        self.conditional_formats: list[dict] = []
         self.merges: list[dict] = []
         self.basic_filter: dict | None = None
 
