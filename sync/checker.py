@@ -13,7 +13,6 @@ from sync.normalise import Parser
 from sync.texts import message
 
 UNREADABLE = "source.unreadable"
-ACTIVITIES_ITEM = 6
 
 
 @dataclass
@@ -36,19 +35,8 @@ class DistrictResult:
         return [f for f in self.findings if f.status.is_open]
 
     def item_status(self, item: int) -> Status | None:
-        """The worst status of the item's findings; None when no rule looks at the item.
-
-        Item 6 (carry out the 5P activities) has no rule of its own: its evidence is the monthly
-        reports of item 8, where a late report still shows the activities were carried out.
-        """
-        if item == ACTIVITIES_ITEM:
-            statuses = [
-                Status.OK if f.status is Status.LATE else f.status
-                for f in self.findings
-                if f.rule in ("monthly.report", UNREADABLE)
-            ]
-        else:
-            statuses = [f.status for f in self.findings if f.item == item or f.rule == UNREADABLE]
+        """The worst status of the item's findings; None when no rule looks at the item."""
+        statuses = [f.status for f in self.findings if f.item == item or f.rule == UNREADABLE]
         return worst(statuses) if statuses else None
 
     def as_json(self) -> dict[str, Any]:
