@@ -1,4 +1,4 @@
-"""Command line: `python cli.py check` and `python cli.py sync`."""
+"""Command line: `python cli.py check`, `sync`, `serve` (the scheduled service), `history`, `status`."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ import json
 import logging
 import os
 import sys
+from pathlib import Path
 
 import click
 
-from sync import clock, console
+from sync import clock, console, logs
 from sync.config import ConfigError, load_config
 from sync.dates import DateParseError, parse_as_of
+from sync.lock import LockBusy, run_lock
 from sync.pipeline import check_all, run_sync, select_districts
+
+EXIT_BUSY = 3  # another run (or another serve) holds the lock
 
 DEFAULT_CONFIG = os.environ.get("KHOKNONGNA_CONFIG", "config/config.yaml")
 
@@ -51,6 +55,7 @@ def _setup(config_path, workbooks, codes):
     except ConfigError as exc:
         click.echo(f"configuration error: {exc}", err=True)
         sys.exit(2)
+    logs.add_secrets(logs.secrets_from_config(config))
     try:
         districts = select_districts(config, codes)
     except KeyError as exc:
@@ -60,9 +65,17 @@ def _setup(config_path, workbooks, codes):
 
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log progress details to stderr.")
-def cli(verbose: bool) -> None:
+@click.option(
+    "--log-format",
+    type=click.Choice(logs.FORMATS),
+    default="human",
+    show_default=True,
+    envvar="KHOKNONGNA_LOG_FORMAT",
+    help="Log lines on stderr: human-readable, or JSON lines (env KHOKNONGNA_LOG_FORMAT).",
+)
+def cli(verbose: bool, log_format: str) -> None:
     """Check district โคก หนอง นา spreadsheets against the provincial letter."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    logs.setup(log_format, logging.INFO if verbose else logging.WARNING)
 
 
 @cli.command()
@@ -102,17 +115,101 @@ def check(config_path, workbooks, codes, as_of, fmt, explain_rule):
 @as_of_option
 @click.option("--dry-run", is_flag=True, help="Write and send nothing; print what would change.")
 @click.option("--no-email", is_flag=True, help="Do not render or send memos.")
-def sync(config_path, workbooks, codes, as_of, dry_run, no_email):
-    """Check districts, write their status tabs and the provincial summary, write memos.
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="How long to wait for a run in progress (default: schedule.lock_wait_seconds).",
+)
+@click.option(
+    "--resend",
+    is_flag=True,
+    help="Send this run's memos even if the ledger records them as sent, and even on a day the reminder "
+    "policy sends none (districts with nothing open still get none).",
+)
+def sync(config_path, workbooks, codes, as_of, dry_run, no_email, wait, resend):
+    """Check districts, write their status tabs and the provincial summary, send due memos.
+
+    Memos follow the reminder policy (config `reminders`) and go out once each (ledger in the
+    state folder): by SMTP when email.smtp.host is set, else as .eml files into the outbox.
 
     Exit status: 0 all districts processed, 1 some could not be read (the rest are still
-    processed), 2 configuration or usage error.
+    processed) or memos could not be sent (they stay queued for the next run), 2 configuration or
+    usage error, 3 another run was in progress and did not end in time.
     """
     config, districts = _setup(config_path, workbooks, codes)
-    with console.progress_bar(len(districts)) as advance:
-        outcome = run_sync(config, as_of, districts, dry_run=dry_run, email=not no_email, progress=advance)
+    wait = config.schedule.lock_wait_seconds if wait is None else wait
+    holder = None if dry_run else run_lock(Path(config.outputs.state)).holder()
+    if holder and wait:
+        click.echo(f"waiting up to {wait:g} s for the run in progress ({holder.describe()})", err=True)
+    try:
+        with console.progress_bar(len(districts)) as advance:
+            outcome = run_sync(
+                config, as_of, districts, dry_run=dry_run, email=not no_email, progress=advance, lock_wait=wait,
+                resend=resend,
+            )
+    except LockBusy as exc:
+        click.echo(f"not run: {exc}", err=True)
+        sys.exit(EXIT_BUSY)
     console.show_outcome(outcome)
-    sys.exit(1 if outcome.unreadable else 0)
+    delivery = outcome.delivery
+    if delivery and not dry_run:
+        from sync.delivery import describe
+
+        for line in describe(delivery, config):
+            click.echo(line)
+    sys.exit(1 if outcome.unreadable or (delivery and not delivery.ok) else 0)
+
+
+@cli.command("init")
+@config_option
+@click.option(
+    "--backend",
+    "backend_kind",
+    type=click.Choice(["google"]),
+    default="google",
+    show_default=True,
+    help="Where to provision the district spreadsheets.",
+)
+@click.option(
+    "--from-xlsx",
+    "from_xlsx",
+    type=click.Path(exists=True, file_okay=False),
+    metavar="DIR",
+    help="Upload each district's workbook from DIR into the spreadsheet init creates.",
+)
+@district_option
+@click.option("--dry-run", is_flag=True, help="Write nothing; print what would be created or repaired.")
+def init(config_path, backend_kind, from_xlsx, codes, dry_run):
+    """Create each district's spreadsheet (tabs, headers, drop-downs, formats, the protected status
+    tab, sharing) and the provincial summary spreadsheet; repair what an existing one lacks.
+
+    Never writes officer cells, and never uploads a workbook over an existing spreadsheet; running
+    it again changes nothing. Exit status: 0 every spreadsheet done, 1 some could not be,
+    2 configuration or usage error.
+    """
+    from gspread.exceptions import APIError
+
+    from sync.provision import Provisioner, load_workbooks
+
+    config, districts = _setup(config_path, None, codes)
+    try:
+        provisioner = Provisioner(config)
+        workbooks = load_workbooks(config, Path(from_xlsx), districts) if from_xlsx else None
+        report = provisioner.run(districts, workbooks, dry_run=dry_run)
+    except ConfigError as exc:
+        click.echo(f"configuration error: {exc}", err=True)
+        sys.exit(2)
+    except APIError as exc:
+        click.echo(f"init failed: Google API error {exc.code}: {exc.error.get('message', exc)}", err=True)
+        sys.exit(1)
+    except OSError as exc:  # requests' connection errors and timeouts, after the retries
+        click.echo(f"init failed: {exc}", err=True)
+        sys.exit(1)
+    for outcome in report.outcomes:
+        click.echo("\n".join(outcome.lines(dry_run)))
+    click.echo(report.totals())
+    sys.exit(1 if report.failed else 0)
 
 
 def _rules(config):
@@ -153,6 +250,137 @@ def config_show(config_path, fmt):
         import yaml
 
         click.echo(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), nl=False)
+
+
+@cli.group("memo")
+def memo_group():
+    """Thai memos (บันทึกข้อความ): look at one without sending it."""
+
+
+@memo_group.command("preview")
+@config_option
+@workbooks_option
+@click.option("--district", "code", metavar="CODE", help="The district of the reminder (needed for a reminder).")
+@click.option("--kind", type=click.Choice(["reminder", "summary"]), default="reminder", show_default=True)
+@as_of_option
+@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False), help="Also write the memo as an A4 PDF file.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Also write the memo's HTML file.")
+def memo_preview(config_path, workbooks, code, kind, as_of, pdf_path, html_path):
+    """Print a memo as a run would send it: headers, whether the reminder policy and the ledger would
+    send it today, and its text. Sends and records nothing.
+
+    Exit status: 0 shown, 1 no memo (nothing open, or the district could not be read), 2 usage or
+    configuration error.
+    """
+    from sync.backends import open_backend
+    from sync.delivery import preview
+    from sync.memos import keep_whole, render_html
+
+    if kind == "reminder" and not code:
+        raise click.BadParameter("a reminder needs --district CODE", param_hint="--district")
+    config, districts = _setup(config_path, workbooks, [code] if kind == "reminder" else ())
+    report = check_all(config, as_of, districts, open_backend(config))
+    memo, notes = preview(config, report, as_of, kind, code)
+    if memo is None:
+        click.echo("\n".join(notes))
+        sys.exit(1)
+    click.echo(f"From: {config.email.sender_name} <{config.email.sender}>")
+    click.echo(f"To: {', '.join(memo.recipients) or '(none configured)'}")
+    if memo.cc:
+        click.echo(f"Cc: {', '.join(memo.cc)}")
+    click.echo(f"Subject: {memo.subject}")
+    if config.email.attach_pdf:
+        click.echo(f"Attachment: {memo.attachment_name}")
+    click.echo("\n".join(notes))
+    click.echo("-" * 72)
+    click.echo(memo.text, nl=False)
+    if html_path:
+        from sync.pdf import font_base
+
+        Path(html_path).write_text(render_html(memo.kind, memo.context, font_base()), encoding="utf-8")
+        click.echo(f"HTML written to {html_path}", err=True)
+    if pdf_path:
+        from sync.pdf import render_pdf
+
+        Path(pdf_path).write_bytes(render_pdf(memo.html, keep_whole(config)))
+        click.echo(f"PDF written to {pdf_path}", err=True)
+
+
+@cli.command()
+@config_option
+def serve(config_path):
+    """Run the sync, the reminder pass and the monthly summary on the configured schedule.
+
+    Runs until SIGTERM or SIGINT (the district in hand is finished first). Exit status: 0 stopped
+    by a signal, 2 configuration error, 3 another `serve` holds the service lock.
+    """
+    from sync.service import Service
+
+    config, _ = _setup(config_path, None, ())
+    if logging.getLogger("khoknongna").getEffectiveLevel() > logging.INFO:
+        logging.getLogger("khoknongna").setLevel(logging.INFO)  # a service logs each run
+    try:
+        code = Service(config).run()
+    except LockBusy as exc:
+        click.echo(f"not started: {exc}", err=True)
+        sys.exit(EXIT_BUSY)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    sys.exit(code)
+
+
+def _runs(config, limit: int):
+    from sync.history import History
+
+    state = Path(config.outputs.state)
+    if not (state / "history.sqlite").exists():
+        return None
+    return History(state).recent(limit)
+
+
+@cli.command("history")
+@config_option
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="How many runs.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def history_command(config_path, limit, fmt):
+    """Print the latest runs, newest first: times, status, districts, findings by status, memos, errors."""
+    from dataclasses import asdict
+
+    from sync.service import format_runs
+
+    config, _ = _setup(config_path, None, ())
+    runs = _runs(config, limit) or []
+    if fmt == "json":
+        click.echo(json.dumps([asdict(r) for r in runs], ensure_ascii=False, indent=2))
+    elif not runs:
+        click.echo(f"no run recorded yet in {config.outputs.state}")
+    else:
+        click.echo("\n".join(format_runs(runs)))
+
+
+@cli.command()
+@config_option
+@click.option(
+    "--max-age",
+    type=click.IntRange(min=1),
+    metavar="MINUTES",
+    help="The last run must have finished this recently (default: schedule.status_max_age_minutes, "
+    "else judged against the schedule).",
+)
+def status(config_path, max_age):
+    """Is the service alive? Prints one line why; exit 0 when the last run finished and is recent enough, 1 if not."""
+    from sync.service import health
+
+    config, _ = _setup(config_path, None, ())
+    runs = _runs(config, 5)
+    if runs is None:
+        click.echo(f"no run recorded yet in {config.outputs.state}")
+        sys.exit(1)
+    in_progress = run_lock(Path(config.outputs.state)).busy()
+    ok, line = health(runs, clock.now(), config.schedule, in_progress=in_progress, max_age_minutes=max_age)
+    click.echo(line)
+    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 
 class ConfigError(Exception):
@@ -17,6 +17,25 @@ class ConfigError(Exception):
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# A plain ASCII address (no display name, no line break): it goes into email headers as it is.
+ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*")
+
+
+def _email_address(value: str) -> str:
+    if not ADDRESS.fullmatch(value):
+        raise ValueError(f"not a plain email address (name@domain, no spaces or line breaks): {value!r}")
+    return value
+
+
+def _header_text(value: str) -> str:
+    if re.search(r"[\x00-\x1f\x7f]", value):
+        raise ValueError(f"line breaks and control characters are not allowed in a header: {value!r}")
+    return value
+
+
+EmailAddress = Annotated[str, AfterValidator(_email_address)]
 
 
 class Label(_Model):
@@ -102,7 +121,7 @@ class Province(_Model):
     district_addressee: str
     signer: Signer
     summary_signer: Signer
-    staff_emails: list[str] = []
+    staff_emails: list[EmailAddress] = []
     letter: Letter
 
 
@@ -110,12 +129,35 @@ class District(_Model):
     code: str = Field(pattern=r"^\d{4}$")
     name: str = Field(min_length=1)
     spreadsheet: str | None = None
-    emails: list[str] = []
+    emails: list[EmailAddress] = []
+    cc: list[EmailAddress] = []  # copied on this district's reminders
+
+
+class Google(_Model):
+    """Google Sheets backend settings."""
+
+    credentials: Path | None = None  # service-account JSON; default $GOOGLE_APPLICATION_CREDENTIALS
+    endpoint: str | None = None  # a Sheets/Drive/OAuth-compatible server instead of Google's
+    summary_spreadsheet: str  # id or exact title of the provincial summary spreadsheet
+    folder: str | None = None  # Drive folder id (e.g. in a shared drive) where `init` creates spreadsheets
+    rate_limit_per_minute: int = Field(60, ge=1)
+    timeout_seconds: float = Field(30, gt=0)
+    max_retries: int = Field(5, ge=0, le=10)
+    cache_max_age_hours: float = Field(24, ge=0)  # re-read an unchanged spreadsheet at least this often
 
 
 class Backend(_Model):
-    kind: Literal["xlsx"] = "xlsx"
-    workbooks: Path
+    kind: Literal["xlsx", "google"] = "xlsx"
+    workbooks: Path | None = None
+    google: Google | None = None
+
+    @model_validator(mode="after")
+    def _settings_for_kind(self) -> Backend:
+        if self.kind == "xlsx" and self.workbooks is None:
+            raise ValueError("backend.workbooks is required for the xlsx backend")
+        if self.kind == "google" and self.google is None:
+            raise ValueError("backend.google is required for the google backend")
+        return self
 
 
 class Outputs(_Model):
@@ -124,14 +166,102 @@ class Outputs(_Model):
     state: Path
 
 
+class Smtp(_Model):
+    """The SMTP server memos go through. No host: outbox-only (memos are written as .eml files)."""
+
+    host: str = ""
+    port: int | None = Field(None, ge=1, le=65535)  # default: 465 for ssl, 587 for starttls, 25 for none
+    security: Literal["none", "ssl", "starttls"] = "starttls"
+    user: str = ""  # empty: no login
+    password_env: str = "KHOKNONGNA_SMTP_PASSWORD"  # the password is read from this environment variable only
+    timeout_seconds: float = Field(30, gt=0)
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or {"ssl": 465, "starttls": 587, "none": 25}[self.security]
+
+
 class Email(_Model):
-    sender: str
-    sender_name: str = ""
+    sender: EmailAddress
+    sender_name: Annotated[str, AfterValidator(_header_text)] = ""
+    smtp: Smtp = Smtp()
+    reminder_cc: list[EmailAddress] = []  # copied on every district reminder (e.g. provincial staff)
+    summary_cc: list[EmailAddress] = []  # copied on the provincial summary (To: province.staff_emails)
+    attach_pdf: bool = True  # attach the memo as an A4 PDF
+
+
+class Reminders(_Model):
+    """When memos go out (sync/delivery.py). A day count of 0 switches that memo off."""
+
+    due_soon_days: int = Field(5, ge=0, le=60)  # a 'due soon' reminder this many days before each due date
+    overdue_after_days: int = Field(1, ge=0, le=60)  # an 'overdue' reminder this many days after it (1: the day after)
+    summary_day: int = Field(21, ge=0, le=28)  # the provincial summary memo on this day of each month
+    catch_up_days: int = Field(3, ge=0, le=14)  # a memo day missed (service not run) is made up this many days later
 
 
 class RuleSettings(_Model):
     enabled: bool = True
     params: dict[str, Any] = {}
+
+
+_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?")
+
+
+def _time_of_day(value: Any) -> str:
+    if not isinstance(value, str):  # YAML reads an unquoted 12:00 as the number 720
+        raise ValueError(f'expected a time of day in quotes, like "12:00", got {value!r}')
+    match = _TIME.fullmatch(value.strip())
+    if not match:
+        raise ValueError(f"expected a time of day as HH:MM or HH:MM:SS (24 h, Bangkok), got {value!r}")
+    hour, minute, second = match.groups()
+    return f"{int(hour):02d}:{minute}:{second or '00'}"
+
+
+class Schedule(_Model):
+    """When `cli.py serve` runs, in Asia/Bangkok time."""
+
+    sync_times: list[str] = []  # fixed times of day; when given, the interval is not used
+    sync_interval_seconds: int = Field(3600, ge=1)
+    window: tuple[str, str] | None = ("07:00:00", "19:00:00")  # interval syncs only inside it; null: all day
+    working_days_only: bool = True  # no scheduled sync or reminder on weekends and Thai public holidays
+    reminder_time: str | None = "08:00:00"  # the daily reminder pass; null: none
+    # the day of the monthly provincial summary memo; null: reminders.summary_day (21); 0: no summary job
+    summary_day: int | None = Field(None, ge=0, le=28)
+    summary_time: str = "08:30:00"
+    catch_up: bool = True  # at start, run once if scheduled runs were missed while the service was down
+    lock_wait_seconds: float = Field(60, ge=0)
+    status_max_age_minutes: int | None = Field(None, ge=1)  # null: judged against the schedule
+    status_grace_minutes: int = Field(30, ge=0)
+
+    @field_validator("sync_times", mode="before")
+    @classmethod
+    def _times(cls, values: Any) -> list[str]:
+        if not isinstance(values, list):
+            raise ValueError(f"expected a list of times of day, got {values!r}")
+        return sorted({_time_of_day(v) for v in values})
+
+    @field_validator("reminder_time", "summary_time", mode="before")
+    @classmethod
+    def _time(cls, value: Any) -> str | None:
+        return None if value is None else _time_of_day(value)
+
+    @field_validator("window", mode="before")
+    @classmethod
+    def _window(cls, value: Any) -> tuple[str, str] | None:
+        if value is None:
+            return None
+        if not isinstance(value, list | tuple) or len(value) != 2:
+            raise ValueError(f'expected [start, end], like ["07:00", "19:00"], got {value!r}')
+        start, end = (_time_of_day(v) for v in value)
+        if start > end:
+            raise ValueError(f"window starts after it ends: {start} > {end}")
+        return start, end
+
+    @model_validator(mode="after")
+    def _slots(self) -> Schedule:
+        if self.window is not None and not self.sync_times and self.sync_interval_seconds < 60:
+            raise ValueError("with a window, sync_interval_seconds must be at least 60 (or set window: null)")
+        return self
 
 
 class Config(_Model):
@@ -141,7 +271,9 @@ class Config(_Model):
     backend: Backend
     outputs: Outputs
     email: Email
+    reminders: Reminders = Reminders()
     rules: dict[str, RuleSettings] = {}
+    schedule: Schedule = Schedule()
 
     @field_validator("districts")
     @classmethod
@@ -220,6 +352,9 @@ def _explain(exc: ValidationError, layers: list[tuple[Path, dict]], merged: dict
 
 
 def _resolve_paths(data: dict, base: Path) -> dict:
+    google = data.get("backend", {}).get("google") if isinstance(data.get("backend"), dict) else None
+    if isinstance(google, dict) and isinstance(google.get("credentials"), str):
+        google["credentials"] = str((base / google["credentials"]).resolve())
     for section, keys in (("backend", ("workbooks",)), ("outputs", ("summary", "outbox", "state"))):
         for key in keys:
             value = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None

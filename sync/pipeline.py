@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+import os
+import socket
+import threading
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,8 +16,9 @@ from sync import clock
 from sync.backends import Backend, SourceUnreadable, WriteConflict, open_backend
 from sync.checker import Checker, DistrictResult, Report
 from sync.config import Config, District
-from sync.history import History, Run
-from sync.memos import reminder, summary, to_email, write_outbox
+from sync.delivery import Delivery, deliver
+from sync.history import FAILED, OK, STOPPED, History, Run
+from sync.lock import remove_leftovers, run_lock
 from sync.normalise import find_tab
 from sync.schema import STATUS
 from sync.sheet import same_content
@@ -37,12 +42,23 @@ def select_districts(config: Config, codes: Iterable[str] = ()) -> list[District
 
 
 def check_all(
-    config: Config, as_of: dt.date, districts: list[District], backend: Backend, progress: Progress | None = None
+    config: Config,
+    as_of: dt.date,
+    districts: list[District],
+    backend: Backend,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
 ) -> Report:
-    """Read and check every district; one that cannot be read gets a `source.unreadable` finding."""
+    """Read and check every district; one that cannot be read gets a `source.unreadable` finding.
+
+    Once `stop` is set, the districts not yet started are left out.
+    """
     checker = Checker(config, as_of)
     report = Report(as_of, config.programme.fiscal_year)
     for district in districts:
+        if _stopping(stop):
+            log.warning("stop requested: %d of %d districts checked", len(report.districts), len(districts))
+            break
         try:
             raw = backend.read(district)
             report.districts.append(checker.check(district, raw))
@@ -64,6 +80,8 @@ class SyncOutcome:
     summary: str = ""
     memos: list[Path] = field(default_factory=list)
     planned_memos: list[str] = field(default_factory=list)
+    stopped: bool = False  # a stop was requested: not every district was processed, no memos, no summary
+    delivery: Delivery | None = None  # what happened to memos (sync/delivery.py); None without email
 
     @property
     def unreadable(self) -> list[DistrictResult]:
@@ -87,6 +105,45 @@ def _write_status(backend: Backend, district: District, result: DistrictResult, 
         outcome.status_failed.append(result.code)
 
 
+MEMO_KINDS = ("reminder", "summary")
+
+
+def _stopping(stop: threading.Event | None) -> bool:
+    return stop is not None and stop.is_set()
+
+
+def _iso(when: dt.datetime) -> str:
+    return when.isoformat(timespec="seconds")
+
+
+def _written_folders(config: Config) -> list[Path]:
+    """Where a run writes files (atomically): workbooks, the summary's folder, the outbox's day folders."""
+    folders = [Path(config.outputs.summary).parent]
+    workbooks = getattr(config.backend, "workbooks", None)
+    if workbooks:
+        folders.append(Path(workbooks))
+    outbox = Path(config.outputs.outbox)
+    if outbox.is_dir():
+        folders += [p for p in outbox.iterdir() if p.is_dir()]
+    return folders
+
+
+def _tally(run: Run, outcome: SyncOutcome, backend: Backend, status: str) -> Run:
+    """Fill the history row of a run from its outcome."""
+    report = outcome.report
+    run.status = status
+    run.finished = _iso(clock.now())
+    run.districts_ok = sum(1 for d in report.districts if d.readable)
+    run.districts_failed = len(outcome.unreadable)
+    run.open_findings = sum(len(d.open_findings) for d in report.districts)
+    run.emails = len(outcome.memos)
+    run.findings = dict(sorted(Counter(str(f.status) for d in report.districts for f in d.findings).items()))
+    run.api_requests = int(getattr(backend, "api_requests", 0))
+    run.errors = [f"{d.code} {d.name}: {d.findings[0].details.get('reason', '')}" for d in outcome.unreadable]
+    run.errors += [f"{code}: status tab not written" for code in outcome.status_failed]
+    return run
+
+
 def run_sync(
     config: Config,
     as_of: dt.date,
@@ -97,41 +154,92 @@ def run_sync(
     progress: Progress | None = None,
     now: dt.datetime | None = None,
     backend: Backend | None = None,
+    stop: threading.Event | None = None,
+    memo_kinds: Collection[str] = MEMO_KINDS,
+    trigger: str = "manual",
+    lock_wait: float | None = None,
+    command: str | None = None,
+    resend: bool = False,
 ) -> SyncOutcome:
+    """Check districts, write their status tabs, the memos of `memo_kinds` and the provincial summary.
+
+    Unless a dry run, the run holds the run lock of the state folder (waiting at most `lock_wait`
+    seconds, default schedule.lock_wait_seconds, else LockBusy naming the holder) and is recorded
+    in the run history. When `stop` is set, the district in hand is finished and the run ends there
+    (outcome.stopped), without memos or summary.
+    """
     backend = backend or open_backend(config)
+    options = dict(dry_run=dry_run, email=email, progress=progress, backend=backend, stop=stop, memo_kinds=memo_kinds)
+    options["resend"] = resend
+    if dry_run:
+        return _run_sync(config, as_of, districts, now=now, run=None, **options)
+    state = Path(config.outputs.state)
+    wait = config.schedule.lock_wait_seconds if lock_wait is None else lock_wait
+    with run_lock(state, command).acquire(wait, stop=stop):
+        for path in remove_leftovers(_written_folders(config)):
+            log.warning("removed %s, left by a run that was killed while writing", path)
+        history = History(state)
+        started = now or clock.now()
+        whole = len(districts) == len(config.districts)
+        asked = [k for k in MEMO_KINDS if email and whole and k in memo_kinds]
+        run = Run(_iso(started), "", as_of.isoformat(), trigger=trigger, memos=",".join(asked))
+        run.pid, run.host = os.getpid(), socket.gethostname()
+        history.begin(run)
+        try:
+            outcome = _run_sync(config, as_of, districts, now=started, run=run, **options)
+        except BaseException as exc:
+            run.status = STOPPED if isinstance(exc, KeyboardInterrupt) else FAILED
+            run.finished = _iso(clock.now())
+            run.errors.append(f"{type(exc).__name__}: {exc}")
+            history.finish(run)
+            raise
+        history.finish(_tally(run, outcome, backend, STOPPED if outcome.stopped else OK))
+    return outcome
+
+
+def _run_sync(
+    config: Config,
+    as_of: dt.date,
+    districts: list[District],
+    *,
+    dry_run: bool,
+    email: bool,
+    progress: Progress | None,
+    now: dt.datetime | None,
+    backend: Backend,
+    stop: threading.Event | None,
+    memo_kinds: Collection[str],
+    run: Run | None,
+    resend: bool = False,
+) -> SyncOutcome:
     started = now or clock.now()
     checked_at = moment(started)
-    report = check_all(config, as_of, districts, backend, progress)
+    report = check_all(config, as_of, districts, backend, progress, stop)
     outcome = SyncOutcome(report, dry_run)
     by_code = {d.code: d for d in districts}
     for result in report.districts:
+        if _stopping(stop):
+            break
         if result.readable:
             _write_status(backend, by_code[result.code], result, as_of, checked_at, outcome)
+    if _stopping(stop):
+        outcome.stopped = True
+        log.warning("run stopped early: no memos written, provincial summary not rewritten")
+        return outcome
 
     whole_province = len(districts) == len(config.districts)
-    memos = [m for r in report.districts if (m := reminder(config, r, as_of))] if email else []
-    if email and whole_province:
-        memos.append(summary(config, report, as_of))
-    outcome.planned_memos = [m.file_name for m in memos]
+    if email:  # the reminder policy, the ledger, then SMTP or the outbox (sync/delivery.py)
+        outcome.delivery = deliver(
+            config, report, as_of, whole_province=whole_province, now=started, dry_run=dry_run, resend=resend,
+            kinds=memo_kinds,
+        )
+        outcome.planned_memos = list(outcome.delivery.planned)
+        outcome.memos = list(outcome.delivery.paths)
     if dry_run:
         return outcome
-    outbox = Path(config.outputs.outbox) / as_of.isoformat()
-    for memo in memos:
-        outcome.memos.append(write_outbox(to_email(memo, config, started), outbox, memo.file_name))
 
     history = History(Path(config.outputs.state))
-    finished = clock.now()
-    history.record(
-        Run(
-            started=started.isoformat(timespec="seconds"),
-            finished=finished.isoformat(timespec="seconds"),
-            as_of=as_of.isoformat(),
-            districts_ok=sum(1 for d in report.districts if d.readable),
-            districts_failed=len(outcome.unreadable),
-            open_findings=sum(len(d.open_findings) for d in report.districts),
-            emails=len(outcome.memos),
-        )
-    )
+    history.finish(_tally(run, outcome, backend, OK))  # before the summary, whose history tab shows this run
     if whole_province:
         outcome.summary = backend.write_summary(build_summary(report, config, history.recent(), checked_at))
     else:

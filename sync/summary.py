@@ -70,12 +70,18 @@ def _problems(report: Report) -> Sheet:
 
 def _history(runs: list[Run]) -> Sheet:
     t = texts()["summary"]
+    known = texts()["statuses"]
     rows = [list(t["history_headers"])]
-    rows += [
-        [r.started, r.finished, r.as_of, r.districts_ok, r.districts_failed, r.open_findings, r.emails] for r in runs
-    ]
+    for r in runs:
+        findings = ", ".join(f"{known.get(status, status)} {n}" for status, n in r.findings.items())
+        rows.append(
+            [r.started, r.finished, r.as_of, r.districts_ok, r.districts_failed, r.open_findings, r.emails]
+            + [t["run_statuses"].get(r.status, r.status), t["run_triggers"].get(r.trigger, r.trigger), findings]
+            + [r.api_requests, "\n".join(r.errors)]
+        )
     styles = {(0, c): "header" for c in range(len(rows[0]))}
-    return Sheet(t["tabs"]["history"], rows, styles, [20, 20, 14, 14, 14, 14, 12], frozen_rows=1)
+    widths = [20, 20, 14, 14, 14, 14, 12, 14, 14, 40, 10, 60]
+    return Sheet(t["tabs"]["history"], rows, styles, widths, frozen_rows=1)
 
 
 def build_summary(report: Report, config: Config, runs: list[Run], checked_at: str) -> list[Sheet]:
