@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEMO_AS_OF := 2025-01-21
 
-.PHONY: install demo demo-data test lint clean
+.PHONY: install demo demo-data demo-google memo-sample test lint clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,15 @@ demo-data: demo/workbooks
 
 demo: install demo-data
 	$(BIN)/python cli.py sync --config config/demo.yaml --as-of $(DEMO_AS_OF)
+
+# The same demo on the local Google-Sheets-compatible server (tests/sheets_server): init, sync twice.
+demo-google: install demo-data
+	$(BIN)/python demo/google_demo.py --as-of $(DEMO_AS_OF)
+
+# A sample district reminder and provincial summary as A4 PDFs, with a PNG of each first page and the
+# HTML, in demo/output/memo-sample (nothing is sent).
+memo-sample: install demo-data
+	$(BIN)/python demo/memo_sample.py --config config/demo.yaml --as-of $(DEMO_AS_OF) --out demo/output/memo-sample
 
 test: install
 	$(BIN)/python -m pytest

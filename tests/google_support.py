@@ -1,36 +1,40 @@
-"""Put district workbooks on the local Sheets server the way an officer's upload would."""
+"""Put district workbooks on the local Sheets server the way the product does (`cli.py init
+--backend google --from-xlsx`): through sync.provision."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import Any
 
-from python_calamine import CalamineWorkbook
-
+from sync.backends.google_http import RetryPolicy
 from sync.config import Config
-
-SERIAL_EPOCH = dt.date(1899, 12, 30)
-
-
-def sheets_value(value: Any) -> Any:
-    """A cell as the Sheets API returns it unformatted: dates as serial numbers."""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return (value - SERIAL_EPOCH).days
-    return value
+from sync.pipeline import select_districts
+from sync.provision import Provisioner, load_workbooks
 
 
-def upload_workbooks(server, folder: Path, config: Config) -> dict[str, str]:
-    """One spreadsheet per district workbook, titled "CODE NAME"; returns code → spreadsheet id."""
-    ids = {}
-    for path in sorted(folder.glob("*.xlsx")):
-        code = path.stem.split()[0]
-        book = CalamineWorkbook.from_path(str(path))
-        tabs = {
-            name: [[sheets_value(c) for c in row] for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
-            for name in book.sheet_names
-        }
-        ids[code] = server.create_spreadsheet(f"{code} {config.district(code).name}", tabs)
-    return ids
+def google_backend_yaml(credentials: Path, url: str, summary: str, rate_limit: int = 100000) -> str:
+    """The `backend:` line of a test configuration for the local server."""
+    return (
+        f"backend: {{kind: google, google: {{credentials: {credentials}, endpoint: '{url}',"
+        f" summary_spreadsheet: {summary}, rate_limit_per_minute: {rate_limit}}}}}\n"
+    )
+
+
+def provisioner(config: Config) -> Provisioner:
+    prov = Provisioner(config)
+    prov.http.retry = RetryPolicy(max_retries=5, base_delay=0.01, max_delay=0.05)
+    return prov
+
+
+_read: dict[tuple[str, tuple[str, ...]], dict] = {}  # the session's demo workbooks are read once
+
+
+def upload_workbooks(config: Config, folder: Path) -> dict[str, str]:
+    """One spreadsheet per district workbook of `folder`, made by `init --from-xlsx`; code → id."""
+    districts = select_districts(config)
+    key = (str(folder), tuple(d.code for d in districts))
+    if key not in _read:
+        _read[key] = load_workbooks(config, folder, districts)
+    report = provisioner(config).run(districts, _read[key], summary=False)
+    failed = [o.lines(False) for o in report.failed]
+    assert not failed, failed
+    return {d.code: o.spreadsheet_id for d, o in zip(districts, report.outcomes, strict=True)}

@@ -14,8 +14,9 @@ from sync.backends.google_http import RetryPolicy
 from sync.backends.xlsx import XlsxBackend
 from sync.config import load_config
 from sync.pipeline import check_all, run_sync, select_districts
+from sync.schema import STATUS
 from tests.conftest import write_config
-from tests.google_support import upload_workbooks
+from tests.google_support import google_backend_yaml, upload_workbooks
 from tests.sheets_server import SOMEONE_ELSE, SheetsServer
 
 AS_OF = dt.date(2025, 1, 21)
@@ -32,16 +33,12 @@ def server():
 def google(tmp_path: Path, server: SheetsServer, demo_master: Path):
     """The demo uploaded to the local server and a google-backend config pointing at it."""
     server.write_credentials(tmp_path / "sa.json")
-    config_path = write_config(tmp_path, tmp_path / "unused")
-    ids = upload_workbooks(server, demo_master, load_config(config_path))
+    path = write_config(tmp_path, tmp_path / "unused", google_backend_yaml(tmp_path / "sa.json", server.url, SUMMARY))
+    config = load_config(path)
+    ids = upload_workbooks(config, demo_master)
     server.create_spreadsheet(SUMMARY, {"Sheet1": []})
-    extra = (
-        f"backend: {{kind: google, google: {{credentials: {tmp_path / 'sa.json'}, endpoint: '{server.url}',"
-        f" summary_spreadsheet: {SUMMARY}, rate_limit_per_minute: 100000}}}}\n"
-    )
-    path = write_config(tmp_path, tmp_path / "unused", extra)
     server.reset()
-    return load_config(path), ids
+    return config, ids
 
 
 def backend_for(config) -> GoogleBackend:
@@ -61,6 +58,10 @@ def sheets_requests(stats: dict) -> dict:
 
 def titles(server, spreadsheet_id: str) -> list[str]:
     return [s["properties"]["title"] for s in server.spreadsheet(spreadsheet_id)["sheets"]]
+
+
+def config_summary_id(server) -> str:
+    return next(sid for sid in server.spreadsheet_ids() if server.spreadsheet(sid)["properties"]["title"] == SUMMARY)
 
 
 SUMMARY_WRITE = {"spreadsheets.get": 1, "values.batchClear": 1, "values.batchUpdate": 1}
@@ -83,9 +84,10 @@ def test_first_sync_is_frugal_and_an_unchanged_second_sync_reads_and_writes_noth
     assert not first.unreadable and len(first.status_written) == 17
     stats = server.stats()
     assert stats["throttled"] == 0
-    # Spreadsheets without a status tab yet: a blind batchGet (400), the titles, the batchGet, one
-    # batchUpdate adding the formatted tab and one values:batchUpdate; provisioned ones take 2.
-    assert sum(sheets_requests(stats).values()) <= 17 * 5 + 5
+    # Provisioned spreadsheets (status tab present) take a batchGet and a values:batchUpdate each;
+    # 5718 lacks a tab, so its blind batchGet fails (400) and the titles are read first: 2 more.
+    district_requests = sum(sheets_requests(stats).values()) - stats["by_spreadsheet"][config_summary_id(server)]
+    assert district_requests == 17 * 2 + 2
     server.reset()
     second = sync(config)
     assert second.status_written == [] and len(second.status_unchanged) == 17
@@ -94,7 +96,7 @@ def test_first_sync_is_frugal_and_an_unchanged_second_sync_reads_and_writes_noth
 
 def test_officer_cells_are_never_written_and_status_text_stays_text(google, server):
     config, ids = google
-    before = {sid: {t: server.values(sid, t) for t in titles(server, sid)} for sid in ids.values()}
+    before = {sid: {t: server.values(sid, t) for t in titles(server, sid) if t != STATUS} for sid in ids.values()}
     sync(config)
     for sid, tabs in before.items():
         for title, values in tabs.items():
@@ -172,3 +174,14 @@ def test_unshared_or_deleted_spreadsheet_is_unreadable_for_that_district_only(go
     assert "not shared with the service account: share it with sheets-sync@" in reasons["5703"]
     assert "no spreadsheet titled '5704 เทิง'" in reasons["5704"]
     assert len(outcome.status_written) == 15
+
+
+def test_a_tab_added_after_the_first_sync_is_read(google, server):
+    config, ids = google
+    sync(config)
+    sid = ids["5718"]  # its workbook has no แผนพัฒนา 5P tab
+    server.add_sheet(sid, "แผนพัฒนา 5P")
+    server.set_values(sid, "แผนพัฒนา 5P", [["รหัสศูนย์", "มิติ 5P", "กิจกรรม"]])
+    outcome = sync(config)
+    rules = {f.rule for d in outcome.report.districts if d.code == "5718" for f in d.findings}
+    assert "data.missing_tab" not in rules and "plan.coverage" in rules

@@ -163,6 +163,30 @@ def test_raw_vs_user_entered_and_render_options(emu: SheetsServer, api: Api):
         ["20/12/2024", "812345678"], ["2024-12-20", "0812345678"], ["", "0812345678"]]
 
 
+def test_update_cells_writes_typed_values_and_formats_under_the_field_mask(emu: SheetsServer, api: Api):
+    sid = emu.create_spreadsheet("s", {"Sheet1": [["old", "keep"], ["x", "y"]]}, grid=(5, 3))
+    date = {"numberFormat": {"type": "DATE", "pattern": "dd/mm/yyyy"}}
+    rows = [{"values": [{"userEnteredValue": {"stringValue": "20/12/2567"}},
+                        {"userEnteredValue": {"numberValue": 45646}, "userEnteredFormat": date}]},
+            {"values": [{"userEnteredValue": {"formulaValue": "=1+2"}}, {}]}]
+    status, _ = api.sheets("POST", sid, ":batchUpdate", {"requests": [{"updateCells": {
+        "start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 0}, "rows": rows,
+        "fields": "userEnteredValue,userEnteredFormat.numberFormat"}}]})
+    assert status == 200
+    # Text stays text (never parsed), a number with a date format reads as a date, the formula computes,
+    # and a cell given as {} is cleared.
+    assert api.values("GET", sid, "Sheet1!A1:B2")[1]["values"] == [["20/12/2567", "20/12/2024"], ["3"]]
+    assert emu.values(sid, "Sheet1", render="FORMULA") == [["20/12/2567", 45646], ["=1+2"]]
+    # With `range`, the cells the rows do not reach are cleared; past the grid is a 400.
+    status, _ = api.sheets("POST", sid, ":batchUpdate", {"requests": [{"updateCells": {
+        "range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 2, "startColumnIndex": 0, "endColumnIndex": 2},
+        "rows": [{"values": [{"userEnteredValue": {"boolValue": True}}]}], "fields": "userEnteredValue"}}]})
+    assert status == 200 and emu.values(sid, "Sheet1") == [[True]]
+    status, body = api.sheets("POST", sid, ":batchUpdate", {"requests": [{"updateCells": {
+        "start": {"sheetId": 0, "rowIndex": 4, "columnIndex": 0}, "rows": rows, "fields": "userEnteredValue"}}]})
+    assert status == 400 and "exceeds grid limits" in body["error"]["message"]
+
+
 def test_write_bounds_nulls_and_empty_strings(emu: SheetsServer, api: Api):
     sid = emu.create_spreadsheet("s", {"Sheet1": [["a", "b", "c"]]}, grid=(5, 3))
     # null leaves a cell alone, "" clears it

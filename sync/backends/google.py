@@ -113,6 +113,11 @@ class GoogleBackend:
         self.cache = Cache(Path(config.outputs.state))
         self.files: dict[str, dict] | None = None  # Drive listing of this sync: id → file
 
+    @property
+    def api_requests(self) -> int:
+        """Sheets and Drive requests sent by this backend so far (retries included)."""
+        return sum(n for kind, n in self.http.counts.items() if kind != "retries")
+
     # --- the Drive listing -------------------------------------------------------------------
     def list_files(self) -> dict[str, dict]:
         """Every spreadsheet the service account can see: one request per 1,000 files."""
@@ -161,7 +166,9 @@ class GoogleBackend:
         cached = self.cache.get(spreadsheet_id)
         if cached and modified and cached["modifiedTime"] == modified and self._fresh(cached):
             return RawWorkbook(spreadsheet_id, cached["tabs"], modified, link)
-        titles = list(cached["tabs"]) if cached else [*TABS, STATUS]
+        titles = [*TABS, STATUS]
+        if cached:  # the titles read last time, and any contract tab they lack (an officer may have added it)
+            titles = [*cached["tabs"], *(t for t in titles if find_tab(cached["tabs"], t) is None)]
         tabs = self._fetch(spreadsheet_id, district, titles)
         self.cache.put(spreadsheet_id, {"modifiedTime": modified, "readAt": _now(), "tabs": tabs})
         return RawWorkbook(spreadsheet_id, tabs, modified, link)

@@ -308,42 +308,113 @@ def _boxes(ss: Spreadsheet, gr: dict, where: str, email: str | None,
     return sheet, [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
-def req_repeat_cell(ss: Spreadsheet, p: dict, where: str, email: str | None) -> dict:
-    mask = _mask(p.get("fields"), where)
-    cell = p.get("cell") or {}
-    keys = set(mask) if mask is not None else {"userEnteredValue", "userEnteredFormat", "dataValidation"}
-    if "*" in keys:
-        keys = {"userEnteredValue", "userEnteredFormat", "dataValidation"}
-    sheet, cells = _boxes(ss, p.get("range"), where, email, protect="userEnteredValue" in keys)
-    value = None
-    if "userEnteredValue" in keys:
+CELL_FIELDS = {"userEnteredValue", "userEnteredFormat", "dataValidation"}
+SKIP_VALUE = object()  # "work the value out from the cell" (None is a real value: an empty cell)
+
+
+class _CellWriter:
+    """Applies CellData under a field mask, cell by cell, for repeatCell and updateCells. Formats and
+    validation rules that come out the same are stored once and shared by the cells (they are never
+    changed in place), so a rule set on a whole column costs a reference per cell, not a copy."""
+
+    def __init__(self, mask: Any, where: str):
+        keys = set(mask) if mask is not None else set(CELL_FIELDS)
+        self.keys = set(CELL_FIELDS) if "*" in keys else keys
+        self.fmt_mask = mask.get("userEnteredFormat") if mask is not None and "*" not in mask else None
+        self.where = where
+        self._formats: dict[tuple[int, int], tuple[Any, dict]] = {}  # ids of (old, source) -> (old, new)
+        self._rules: dict[int, dict] = {}
+
+    def value(self, cell: dict) -> Any:
         try:
-            value = cell_from_extended_value(cell.get("userEnteredValue") or {})
+            return cell_from_extended_value(cell.get("userEnteredValue") or {})
         except ValueError:
-            raise bad_request(f"{where}Invalid userEnteredValue.") from None
-    fmt_mask = mask.get("userEnteredFormat") if mask is not None and "*" not in mask else None
-    for key in cells:
-        if "userEnteredFormat" in keys:
-            fmt = copy.deepcopy(sheet.formats.get(key, {}))
-            if fmt_mask is None:
-                fmt = copy.deepcopy(cell.get("userEnteredFormat") or {})
+            raise bad_request(f"{self.where}Invalid userEnteredValue.") from None
+
+    def apply(self, sheet: Sheet, key: tuple[int, int], cell: dict, value: Any = SKIP_VALUE) -> None:
+        if "userEnteredFormat" in self.keys:
+            source = cell.get("userEnteredFormat") or {}
+            old = sheet.formats.get(key)
+            memo = (id(old), id(source))
+            known = self._formats.get(memo)
+            if known is not None and known[0] is old:
+                fmt = known[1]
             else:
-                update_masked(fmt, cell.get("userEnteredFormat") or {}, fmt_mask)
+                if self.fmt_mask is None:
+                    fmt = copy.deepcopy(source)
+                else:
+                    fmt = copy.deepcopy(old or {})
+                    update_masked(fmt, source, self.fmt_mask)
+                self._formats[memo] = (old, fmt)  # keeps `old` alive, so its id is not reused
             if fmt:
                 sheet.formats[key] = fmt
             else:
                 sheet.formats.pop(key, None)
-        if "userEnteredValue" in keys:
+        if "userEnteredValue" in self.keys:
+            if value is SKIP_VALUE:
+                value = self.value(cell)
             if value is None:
                 sheet.cells.pop(key, None)
             else:
                 sheet.cells[key] = copy.deepcopy(value)
-        if "dataValidation" in keys:
+        if "dataValidation" in self.keys:
             rule = cell.get("dataValidation")
             if rule:
-                sheet.validations[key] = copy.deepcopy(rule)
+                shared = self._rules.get(id(rule))
+                if shared is None:
+                    shared = self._rules[id(rule)] = copy.deepcopy(rule)
+                sheet.validations[key] = shared
             else:
                 sheet.validations.pop(key, None)
+
+
+def req_repeat_cell(ss: Spreadsheet, p: dict, where: str, email: str | None) -> dict:
+    writer = _CellWriter(_mask(p.get("fields"), where), where)
+    cell = p.get("cell") or {}
+    sheet, cells = _boxes(ss, p.get("range"), where, email, protect="userEnteredValue" in writer.keys)
+    value = writer.value(cell) if "userEnteredValue" in writer.keys else None
+    for key in cells:
+        writer.apply(sheet, key, cell, value)
+    return {}
+
+
+def req_update_cells(ss: Spreadsheet, p: dict, where: str, email: str | None) -> dict:
+    """Rows of CellData from ``start`` (only the cells given), or over ``range`` (cells of the range
+    that the rows do not reach are cleared for the masked fields)."""
+    writer = _CellWriter(_mask(p.get("fields"), where), where)
+    rows = p.get("rows") or []
+    if not isinstance(rows, list):
+        raise bad_request(f"{where}rows must be a list.")
+    if ("start" in p) == ("range" in p):
+        raise bad_request(f"{where}Exactly one of start or range must be set.")
+    grid = [((row or {}).get("values") or []) for row in rows]
+    if "start" in p:
+        start = p.get("start") or {}
+        sheet = _sheet(ss, start.get("sheetId"), where)
+        r0, c0 = int(start.get("rowIndex", 0)) + 1, int(start.get("columnIndex", 0)) + 1
+        height, width = len(grid), max((len(r) for r in grid), default=0)
+        if not height or not width:
+            return {}
+        if r0 + height - 1 > sheet.rows or c0 + width - 1 > sheet.cols:
+            raise bad_request(f"{where}Range ({quote_title(sheet.title)}!{col_letters(c0)}{r0}:"
+                              f"{col_letters(c0 + width - 1)}{r0 + height - 1}) exceeds grid limits. "
+                              f"Max rows: {sheet.rows}, max columns: {sheet.cols}")
+        box = (r0, c0, r0 + height - 1, c0 + width - 1)
+        cells = [((r0 + i, c0 + j), cell) for i, row in enumerate(grid) for j, cell in enumerate(row)]
+    else:
+        sheet, box = grid_box(ss, p.get("range") or {}, where)
+        if box is None:
+            return {}
+        r1, c1, r2, c2 = box
+        cells = []
+        for r in range(r1, r2 + 1):
+            row = grid[r - r1] if r - r1 < len(grid) else []
+            for c in range(c1, c2 + 1):
+                cells.append(((r, c), row[c - c1] if c - c1 < len(row) else {}))
+    if "userEnteredValue" in writer.keys:
+        check_protection(ss, sheet, box, email)
+    for key, cell in cells:
+        writer.apply(sheet, key, cell if isinstance(cell, dict) else {})
     return {}
 
 
@@ -352,9 +423,10 @@ def req_set_data_validation(ss: Spreadsheet, p: dict, where: str, email: str | N
     if rule is not None and not (isinstance(rule, dict) and rule.get("condition", {}).get("type")):
         raise bad_request(f"{where}Invalid DataValidationRule: a condition type is required.")
     sheet, cells = _boxes(ss, p.get("range"), where, email)
+    shared = copy.deepcopy(rule) if rule else None  # one rule object for the whole range (never changed in place)
     for key in cells:
-        if rule:
-            sheet.validations[key] = copy.deepcopy(rule)
+        if shared:
+            sheet.validations[key] = shared
         else:
             sheet.validations.pop(key, None)
     return {}
@@ -514,6 +586,7 @@ BATCH_REQUESTS = {
     "updateSheetProperties": req_update_sheet_properties,
     "updateSpreadsheetProperties": req_update_spreadsheet_properties,
     "repeatCell": req_repeat_cell,
+    "updateCells": req_update_cells,
     "setDataValidation": req_set_data_validation,
     "addProtectedRange": req_add_protected_range,
     "deleteProtectedRange": req_delete_protected_range,
