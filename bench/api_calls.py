@@ -135,6 +135,7 @@ def make_config(folder: Path, server: SheetsServer, n: int, rate_limit: int) -> 
                 "endpoint": server.url,
                 "summary_spreadsheet": SUMMARY,
                 "rate_limit_per_minute": rate_limit,
+                "drive_rate_limit_per_minute": RAISED,
             },
         },
         "outputs": {
@@ -150,7 +151,9 @@ def make_config(folder: Path, server: SheetsServer, n: int, rate_limit: int) -> 
 
 def raised(config: Config) -> Config:
     """The configuration with the client's rate limit raised (for the set-up, which is not measured)."""
-    google = config.backend.google.model_copy(update={"rate_limit_per_minute": RAISED})
+    google = config.backend.google.model_copy(
+        update={"rate_limit_per_minute": RAISED, "drive_rate_limit_per_minute": RAISED}
+    )
     return config.model_copy(update={"backend": config.backend.model_copy(update={"google": google})})
 
 

@@ -76,6 +76,7 @@ def open_client(config: Config) -> tuple[gspread.Client, SheetsHTTPClient, str]:
         settings.rate_limit_per_minute,
         settings.timeout_seconds,
         RetryPolicy(max_retries=settings.max_retries),
+        settings.drive_rate_limit_per_minute,
     )
     return client, http, email
 

@@ -84,7 +84,7 @@ class SheetsHTTPClient(gspread.HTTPClient):
     """Every Sheets and Drive request of the backend goes through `request` here."""
 
     endpoint: str | None = None
-    limiter: RateLimiter | None = None
+    limiters: dict[str, RateLimiter] = {}
     retry = RetryPolicy()
     sleep = staticmethod(time.sleep)
 
@@ -93,9 +93,12 @@ class SheetsHTTPClient(gspread.HTTPClient):
         self.counts: Counter[str] = Counter()
         self.timeout = 30
 
-    def configure(self, endpoint: str | None, per_minute: int, timeout: float, retry: RetryPolicy) -> None:
+    def configure(
+        self, endpoint: str | None, per_minute: int, timeout: float, retry: RetryPolicy, drive_per_minute: int = 600
+    ) -> None:
+        """Sheets and Drive have separate quotas, so each gets its own client-side limit."""
         self.endpoint = endpoint.rstrip("/") if endpoint else None
-        self.limiter = RateLimiter(per_minute)
+        self.limiters = {"sheets": RateLimiter(per_minute), "drive": RateLimiter(drive_per_minute)}
         self.timeout = timeout
         self.retry = retry
 
@@ -111,8 +114,9 @@ class SheetsHTTPClient(gspread.HTTPClient):
         kind = request_kind(method, url)
         attempt = 0
         while True:
-            if self.limiter:
-                self.limiter.acquire()
+            limiter = self.limiters.get(kind.split(".", 1)[0])
+            if limiter:
+                limiter.acquire()
             self.counts[kind] += 1
             try:
                 return super().request(method, url, params=params, data=data, json=json, files=files, headers=headers)
