@@ -153,7 +153,7 @@ def sync(config_path, workbooks, codes, as_of, dry_run, no_email, wait, resend):
         sys.exit(EXIT_BUSY)
     console.show_outcome(outcome)
     delivery = outcome.delivery
-    if delivery and not dry_run:
+    if delivery:
         from sync.delivery import describe
 
         for line in describe(delivery, config):

@@ -13,14 +13,19 @@ from sync.model import Status
 
 @cache
 def _thai_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("TH", years=[year, year + 1])
+    return holidays.country_holidays("TH", years=[year])
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Monday to Friday and not a Thai public holiday."""
+    return day.weekday() < 5 and day not in _thai_holidays(day.year)
 
 
 def effective_due(due: dt.date, deadlines: Deadlines) -> dt.date:
     """The due date, moved to the next working day when configured and it falls on a day off."""
     if not deadlines.shift_to_next_working_day:
         return due
-    while due.weekday() >= 5 or due in _thai_holidays(due.year):
+    while not is_working_day(due):
         due += dt.timedelta(days=1)
     return due
 

@@ -1,23 +1,43 @@
-"""Thai memos (บันทึกข้อความ, DOMAIN.md §7) rendered from templates/memo and packed as emails."""
+"""Thai memos (บันทึกข้อความ, DOMAIN.md §7) rendered from templates/memo and packed as emails.
+
+One jinja2 template per kind gives the plain-text part, and one gives the HTML that is both the
+email's HTML part and (through sync/pdf.py) the A4 PDF attached to it. Text from spreadsheets only
+ever reaches bodies (escaped in HTML); headers are built from configuration and checked: a value
+with a line break or control character raises HeaderError instead of being sent.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import hashlib
+import json
+import re
+import secrets
+from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from itertools import groupby
-from pathlib import Path
 
-from sync.atomic import atomic_write
 from sync.checker import DistrictResult, Report
-from sync.config import Config
+from sync.config import ADDRESS, Config
+from sync.deadlines import effective_due
+from sync.model import Finding, Status
 from sync.schema import STATUS
 from sync.textnorm import to_thai_digits
 from sync.texts import environment, item_title, render, status_label, texts
 
 ITEMS = range(1, 9)
+# Items 1–5 have no due date of their own: the letter wants copies of their documents by the
+# documents' due date (item 7), so that is when they are due.
+DOCUMENT_ITEMS = (1, 2, 3, 4, 5)
+# Details that change every day without the memo asking anything new; left out of the content hash.
+VOLATILE_DETAILS = ("days_late",)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
+
+
+class HeaderError(ValueError):
+    """A header value that would break out of its header (line break or control character)."""
 
 
 @dataclass
@@ -28,10 +48,34 @@ class Memo:
     recipients: list[str]
     text: str
     html: str
+    cc: list[str] = field(default_factory=list)
+    as_of: dt.date | None = None
+    substance: str = ""  # canonical JSON of what the memo asks for: the ledger's content hash
+    context: dict = field(default_factory=dict, repr=False)
 
     @property
     def file_name(self) -> str:
         return f"{self.key}-{self.kind}.eml"
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.substance.encode("utf-8")).hexdigest()
+
+    @property
+    def attachment_name(self) -> str:
+        """ASCII only, no spaces: every mail client (Outlook included) keeps it as it is."""
+        day = self.as_of.isoformat() if self.as_of else "undated"
+        return re.sub(r"[^A-Za-z0-9._-]", "_", f"memo-{self.key}-{self.kind}-{day}") + ".pdf"
+
+
+def keep_whole(config: Config) -> frozenset[str]:
+    """Thai names of the configuration a PDF line must not break inside (districts, sectors, signers...)."""
+    p, g = config.province, config.programme
+    names = [p.name, *(d.name for d in config.districts), *g.assessment_levels, p.signer.name, p.summary_signer.name]
+    for label in (*g.sectors, *g.dimensions, *g.center_types):
+        names += [label.name, *label.synonyms]
+    words = {w.strip("()") for name in names for w in name.split()}
+    return frozenset(w for w in words if re.search(r"[\u0E01-\u0E4E]", w) and len(w) <= 20)
 
 
 def _common(config: Config, as_of: dt.date) -> dict:
@@ -53,49 +97,103 @@ def _common(config: Config, as_of: dt.date) -> dict:
 
 def _render(kind: str, context: dict) -> tuple[str, str]:
     text = environment().get_template(f"memo/{kind}.txt.j2").render(**context)
-    html = environment(autoescape=True).get_template(f"memo/{kind}.html.j2").render(**context)
-    return text, html
+    return text, render_html(kind, context)
 
 
-def _open_items(result: DistrictResult) -> list[dict]:
+def render_html(kind: str, context: dict, font_base: str = "") -> str:
+    """The memo's HTML. `font_base` prefixes the Sarabun file names of @font-face: empty for the
+    email and the PDF (sync/pdf.py resolves them against the font folder), a file: URI for an
+    HTML file a browser should show in Sarabun."""
+    template = environment(autoescape=True).get_template(f"memo/{kind}.html.j2")
+    return template.render(**context, font_base=font_base)
+
+
+def _substance(kind: str, key: str, payload) -> str:
+    return json.dumps({"kind": kind, "key": key, "content": payload}, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _finding_substance(finding: Finding) -> list:
+    details = {k: v for k, v in finding.details.items() if k not in VOLATILE_DETAILS}
+    return [finding.rule, finding.item, str(finding.status), details]
+
+
+def _deadline(item: int | None, findings: list[Finding], config: Config, as_of: dt.date) -> str:
+    """'กำหนด ๒๐ ม.ค. ๒๕๖๘ เกินกำหนด ๑ วัน' for an item still to be done, '' when nothing is due."""
+    dues = [
+        dt.date.fromisoformat(f.details["due"])
+        for f in findings
+        if f.details.get("due") and f.status in (Status.OVERDUE, Status.DUE_SOON)
+    ]
+    if dues:
+        due = min(dues)
+    elif item in DOCUMENT_ITEMS:
+        deadlines = config.programme.deadlines
+        due = effective_due(deadlines.documents_due, deadlines)
+    else:
+        return ""
+    return render(texts()["memos"]["item_deadline"], due=due, days_late=max((as_of - due).days, 0))
+
+
+def _open_items(result: DistrictResult, config: Config, as_of: dt.date) -> list[dict]:
     """Open findings grouped by item of the letter; data problems as one last group."""
     ordered = sorted(result.open_findings, key=lambda f: (f.item is None, f.item or 0))
     items = []
     for item, group in groupby(ordered, key=lambda f: f.item):
+        group = list(group)
         title = item_title(item) if item else texts()["memos"]["data_item"]
         number = f"ข้อ {to_thai_digits(str(item))} " if item else ""
-        items.append({"title": number + title, "lines": [f.message for f in group]})
+        items.append(
+            {
+                "title": number + title,
+                "deadline": _deadline(item, group, config, as_of),
+                "lines": [f.message for f in group],
+            }
+        )
     return items
 
 
-def reminder(config: Config, result: DistrictResult, as_of: dt.date) -> Memo | None:
-    """The district reminder, or None when the district has nothing open."""
-    items = _open_items(result)
+def reminder(
+    config: Config, result: DistrictResult, as_of: dt.date, *, reason: str | None = None, due: dt.date | None = None
+) -> Memo | None:
+    """The district reminder, or None when the district has nothing open.
+
+    `reason` ("due_soon" or "overdue") and `due` say why it goes out today (the reminder policy);
+    the memo then ends with the matching sentence of texts.yaml memos.reasons.
+    """
+    items = _open_items(result, config, as_of)
     if not items:
         return None
     district = config.district(result.code)
     subject = render(texts()["memos"]["reminder_subject"], name=result.name, as_of=as_of)
+    reason_line = render(texts()["memos"]["reasons"][reason], due=due) if reason and due else ""
     context = _common(config, as_of) | {
         "subject": subject,
         "addressee": config.province.district_addressee.format(name=result.name),
         "name": result.name,
         "items": items,
+        "reason_line": reason_line,
         "status_tab": STATUS,
         "signer": config.province.signer,
     }
     text, html = _render("reminder", context)
-    return Memo("reminder", result.code, subject, list(district.emails), text, html)
+    substance = _substance("reminder", result.code, sorted(map(_finding_substance, result.open_findings), key=str))
+    cc = _unique(list(district.cc) + list(config.email.reminder_cc), exclude=district.emails)
+    return Memo("reminder", result.code, subject, list(district.emails), text, html, cc, as_of, substance, context)
 
 
 def summary(config: Config, report: Report, as_of: dt.date) -> Memo:
-    districts = [
-        {
-            "name": d.name,
-            "statuses": [status_label(s) if (s := d.item_status(i)) else "-" for i in ITEMS],
-            "open": len(d.open_findings),
-        }
-        for d in report.districts
-    ]
+    districts = []
+    for d in report.districts:
+        statuses = [d.item_status(i) for i in ITEMS]
+        districts.append(
+            {
+                "code": d.code,
+                "name": d.name,
+                "statuses": [status_label(s) if s else "-" for s in statuses],
+                "cells": [{"status": str(s or "none"), "label": status_label(s) if s else "-"} for s in statuses],
+                "open": len(d.open_findings),
+            }
+        )
     subject = render(texts()["memos"]["summary_subject"], province=config.province.name, as_of=as_of)
     context = _common(config, as_of) | {
         "subject": subject,
@@ -106,25 +204,57 @@ def summary(config: Config, report: Report, as_of: dt.date) -> Memo:
         "signer": config.province.summary_signer,
     }
     text, html = _render("summary", context)
-    return Memo("summary", "province", subject, list(config.province.staff_emails), text, html)
+    substance = _substance("summary", "province", [[d["code"], d["cells"], d["open"]] for d in districts])
+    to = list(config.province.staff_emails)
+    cc = _unique(list(config.email.summary_cc), exclude=to)
+    return Memo("summary", "province", subject, to, text, html, cc, as_of, substance, context)
 
 
-def to_email(memo: Memo, config: Config, now: dt.datetime) -> EmailMessage:
-    """An RFC 5322 message with a plain-text and an HTML part."""
-    sender = Address(config.email.sender_name, addr_spec=config.email.sender)
+def _unique(addresses: list[str], exclude=()) -> list[str]:
+    seen = {a.lower() for a in exclude}
+    unique = []
+    for address in addresses:
+        if address.lower() not in seen:
+            seen.add(address.lower())
+            unique.append(address)
+    return unique
+
+
+def check_header(name: str, value: str) -> str:
+    """`value`, or HeaderError when it holds a line break or another control character."""
+    if _CONTROL.search(value):
+        raise HeaderError(f"{name} header refused: it contains a line break or control character: {value[:80]!r}")
+    return value
+
+
+def check_address(name: str, value: str) -> Address:
+    check_header(name, value)
+    if not ADDRESS.fullmatch(value):
+        raise HeaderError(f"{name} header refused: {value[:80]!r} is not a plain email address")
+    return Address(addr_spec=value)
+
+
+def to_email(memo: Memo, config: Config, now: dt.datetime, *, pdf: bytes | None = None) -> EmailMessage:
+    """An RFC 5322 message: plain text and HTML alternatives, and the PDF attached when given.
+
+    Raises HeaderError when a header value (subject, sender, a recipient) would inject headers.
+    """
+    if not memo.recipients:
+        raise HeaderError(f"{memo.file_name}: no recipients (emails of district {memo.key} in the configuration)")
+    sender = check_address("From", config.email.sender)
     message = EmailMessage()
-    message["Subject"] = memo.subject
-    message["From"] = sender
-    message["To"] = ", ".join(memo.recipients)
+    message["Subject"] = check_header("Subject", memo.subject)
+    message["From"] = Address(check_header("From", config.email.sender_name), addr_spec=sender.addr_spec)
+    message["To"] = [check_address("To", a) for a in memo.recipients]
+    if memo.cc:
+        message["Cc"] = [check_address("Cc", a) for a in memo.cc]
     message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(domain=sender.domain)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to the sender
+    # short enough to stay on one header line (make_msgid's ids get folded)
+    message["Message-ID"] = f"<{secrets.token_hex(12)}.{memo.key}-{memo.kind}@{sender.domain}>"
     message.set_content(memo.text)
     message.add_alternative(memo.html, subtype="html")
+    if pdf is not None:
+        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=memo.attachment_name)
     return message
 
-
-def write_outbox(message: EmailMessage, folder: Path, name: str) -> Path:
-    """Write the message as an .eml file into the outbox folder."""
-    path = folder / name
-    atomic_write(path, lambda handle: handle.write(message.as_bytes()))
-    return path

@@ -26,14 +26,13 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 
-import holidays
 import schedule as scheduling
 
 from sync import clock
 from sync.config import Config, Schedule
+from sync.deadlines import is_working_day
 from sync.history import FAILED, INTERRUPTED, OK, RUNNING, STOPPED, History, Run
 from sync.lock import LockBusy, current_command, run_lock, serve_lock
 
@@ -50,14 +49,6 @@ Now = Callable[[], dt.datetime]
 # --- decisions: pure functions of dates and times (Bangkok) --------------------------------------
 
 
-@cache
-def _thai_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("TH", years=[year])
-
-
-def is_working_day(day: dt.date) -> bool:
-    """Monday to Friday and not a Thai public holiday."""
-    return day.weekday() < 5 and day not in _thai_holidays(day.year)
 
 
 def counts(day: dt.date, sched: Schedule) -> bool:

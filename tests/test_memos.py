@@ -69,3 +69,47 @@ def test_email_has_text_and_html_parts_and_thai_subject(config):
     assert parsed.get_body(("plain",)).get_content() == memo.text
     assert parsed.get_body(("html",)).get_content() == memo.html
     assert all(ord(c) < 128 for c in raw.decode("ascii")), "headers and bodies are transfer-encoded"
+
+
+def test_items_carry_their_due_date_and_days_late_and_the_reason_closes_the_body(config):
+    tabs = compliant_tabs()
+    tabs["รายงานรายเดือน"].pop()
+    tabs["คณะทำงานขับเคลื่อน"].pop()  # ภาคประชาชน missing: item 1, due with the documents
+    memo = reminder(config, result_of(config, tabs), AS_OF, reason="overdue", due=dt.date(2025, 1, 20))
+    assert "๑. ข้อ ๑ แต่งตั้งคณะทำงานขับเคลื่อนจาก ๗ ภาคี (กำหนด ๓๑ ธ.ค. ๒๕๖๗ เกินกำหนด ๒๑ วัน)" in memo.text
+    assert "ข้อ ๘ รายงานผลให้จังหวัดทุกวันที่ ๒๐ (กำหนด ๒๐ ม.ค. ๒๕๖๘ เกินกำหนด ๑ วัน)" in memo.text
+    assert "ทั้งนี้ ได้เลยกำหนดส่งวันที่ ๒๐ มกราคม ๒๕๖๘ มาแล้ว ขอให้เร่งดำเนินการโดยด่วน" in memo.text
+    assert '<span class="due">(กำหนด ๓๑ ธ.ค. ๒๕๖๗ เกินกำหนด ๒๑ วัน)</span>' in memo.html
+    assert memo.attachment_name == "memo-5702-reminder-2025-01-21.pdf"
+
+
+def test_memo_preview_shows_a_memo_and_writes_pdf_and_html_without_sending(config_path, tmp_path):
+    from click.testing import CliRunner
+
+    from cli import cli
+    from tests.conftest import save_workbook
+
+    tabs = compliant_tabs()
+    tabs["รายงานรายเดือน"].pop()
+    save_workbook(config_path.parent / "wb" / "5702.xlsx", tabs)
+    save_workbook(config_path.parent / "wb" / "5701.xlsx", compliant_tabs())
+    pdf, html = tmp_path / "memo.pdf", tmp_path / "memo.html"
+    args = ["memo", "preview", "--config", str(config_path), "--as-of", "2025-01-21"]
+    result = CliRunner().invoke(cli, [*args, "--district", "5702", "--pdf", str(pdf), "--html", str(html)])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "To: cd5702@example.go.th" in out and "Subject: ติดตามการดำเนินงานศูนย์เรียนรู้" in out
+    assert "Attachment: memo-5702-reminder-2025-01-21.pdf" in out
+    assert "policy: 2025-01-21 is a reminder day (overdue, due 2025-01-20" in out and "ledger: not recorded yet" in out
+    assert "บันทึกข้อความ\n" in out and "จึงเรียนมาเพื่อโปรดพิจารณาดำเนินการ" in out
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert "fontpkg_sarabun/files/Sarabun-Regular.ttf" in html.read_text(encoding="utf-8")
+    assert not (config_path.parent / "out").exists(), "a preview sends and records nothing"
+
+    later = CliRunner().invoke(cli, [*args[:-1], "2025-01-26", "--district", "5702"])
+    assert "policy: 2025-01-26 is not a reminder day; the next is 2025-02-15 (due_soon, due 2025-02-20)" in later.stdout
+    nothing = CliRunner().invoke(cli, [*args, "--district", "5701"])
+    assert nothing.exit_code == 1 and "5701 has nothing open on 2025-01-21" in nothing.stdout
+    summary_memo = CliRunner().invoke(cli, [*args, "--kind", "summary"])
+    assert summary_memo.exit_code == 0 and "Subject: สรุปผลการดำเนินงานศูนย์เรียนรู้" in summary_memo.stdout
+    assert CliRunner().invoke(cli, args).exit_code == 2  # a reminder needs --district
