@@ -18,15 +18,17 @@ CONFIG_DIR = REPO / "config"
 AS_OF = dt.date(2025, 1, 21)
 
 
-def write_config(folder: Path, workbooks: Path, extra: str = "") -> Path:
-    """A configuration like the demo's, with every path inside `folder`."""
+def write_config(folder: Path, workbooks: Path, extra: str = "", pdf: bool = False) -> Path:
+    """A configuration like the demo's, with every path inside `folder`. Memos get no PDF unless
+    asked (rendering one takes half a second; tests/test_pdf.py and test_delivery.py cover it)."""
     path = folder / "test.yaml"
     includes = ", ".join(str(CONFIG_DIR / n) for n in ("province.yaml", "districts.yaml", "programme.yaml"))
+    no_pdf = "" if pdf or "email:" in extra else "email: {attach_pdf: false}\n"
     path.write_text(
         f"include: [{includes}]\n"
         f"backend: {{kind: xlsx, workbooks: {workbooks}}}\n"
         f"outputs: {{summary: {folder / 'out' / 'summary.xlsx'}, outbox: {folder / 'out' / 'outbox'},"
-        f" state: {folder / 'out' / 'state'}}}\n" + extra,
+        f" state: {folder / 'out' / 'state'}}}\n" + no_pdf + extra,
         encoding="utf-8",
     )
     return path

@@ -87,8 +87,9 @@ def test_memo_preview_shows_a_memo_and_writes_pdf_and_html_without_sending(confi
     from click.testing import CliRunner
 
     from cli import cli
-    from tests.conftest import save_workbook
+    from tests.conftest import save_workbook, write_config
 
+    config_path = write_config(config_path.parent, config_path.parent / "wb", pdf=True)
     tabs = compliant_tabs()
     tabs["รายงานรายเดือน"].pop()
     save_workbook(config_path.parent / "wb" / "5702.xlsx", tabs)
