@@ -391,7 +391,8 @@ def effective(config: Config) -> dict:
             return {k: mask(v, k) for k, v in value.items()}
         if isinstance(value, list):
             return [mask(v) for v in value]
-        if value and any(word in key.lower() for word in SECRET_WORDS):
+        secret = any(word in key.lower() for word in SECRET_WORDS) and not key.endswith("_env")
+        if value and secret:  # `password_env` names a variable; it is not the password
             return "********"
         return value
 

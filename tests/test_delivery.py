@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from cli import cli
 from sync.checker import Checker
 from sync.config import ConfigError, load_config
+from sync.history import History
 from sync.ledger import Ledger
 from sync.mailer import Mailer
 from sync.memos import HeaderError, Memo, reminder, to_email
@@ -190,6 +191,8 @@ def test_smtp_down_keeps_the_memos_queued_and_the_next_run_sends_them_once(tmp_p
     assert "cannot connect" in down.delivery.error and f"127.0.0.1:{server.port}" in down.delivery.error
     assert down.delivery.waiting == ["5702-reminder.eml", "5703-reminder.eml"] and not down.delivery.ok
     assert down.memos == []
+    [last] = History(config.outputs.state).recent(1)
+    assert any(e.startswith("memos not sent: ") for e in last.errors)
     server.start()
     up = run_sync(config, dt.date(2025, 1, 22), select_districts(config, ["5702", "5703"]), backend=MemoryBackend(TWO))
     assert up.delivery.sent == ["5702-reminder.eml", "5703-reminder.eml"] and up.delivery.ok
