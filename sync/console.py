@@ -104,7 +104,8 @@ def show_outcome(outcome: SyncOutcome) -> None:
     out.print(summary_table(outcome.report))
     verb = "would write" if outcome.dry_run else "wrote"
     if outcome.status_written:
-        out.print(f"status tab: {verb} {len(outcome.status_written)} ({', '.join(outcome.status_written)})")
+        where = f" in {outcome.status_location}" if outcome.status_location else ""
+        out.print(f"status tab: {verb} {len(outcome.status_written)} ({', '.join(outcome.status_written)}){where}")
     if outcome.status_unchanged:
         out.print(f"status tab: unchanged {len(outcome.status_unchanged)}")
     if outcome.status_failed:

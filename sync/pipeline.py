@@ -74,6 +74,7 @@ def check_all(
 class SyncOutcome:
     report: Report
     dry_run: bool
+    status_location: str = ""  # where status tabs go (a folder, or Google Sheets)
     status_written: list[str] = field(default_factory=list)
     status_unchanged: list[str] = field(default_factory=list)
     status_failed: list[str] = field(default_factory=list)
@@ -217,7 +218,7 @@ def _run_sync(
     started = now or clock.now()
     checked_at = moment(started)
     report = check_all(config, as_of, districts, backend, progress, stop)
-    outcome = SyncOutcome(report, dry_run)
+    outcome = SyncOutcome(report, dry_run, status_location=getattr(backend, "location", ""))
     by_code = {d.code: d for d in districts}
     for result in report.districts:
         if _stopping(stop):

@@ -115,6 +115,11 @@ class GoogleBackend:
         self.files: dict[str, dict] | None = None  # Drive listing of this sync: id → file
 
     @property
+    def location(self) -> str:
+        """Where the status tabs are written, for the operator."""
+        return "the district spreadsheets on Google Sheets"
+
+    @property
     def api_requests(self) -> int:
         """Sheets and Drive requests sent by this backend so far (retries included)."""
         return sum(n for kind, n in self.http.counts.items() if kind != "retries")

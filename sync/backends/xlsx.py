@@ -36,6 +36,11 @@ class XlsxBackend:
         self.folder = Path(config.backend.workbooks)
         self.summary_path = Path(config.outputs.summary)
 
+    @property
+    def location(self) -> str:
+        """Where the status tabs are written, for the operator."""
+        return str(self.folder)
+
     def locate(self, district: District) -> Path:
         """The district's workbook: the configured file, else the one named after its code."""
         if district.spreadsheet:
