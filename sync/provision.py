@@ -39,9 +39,11 @@ from gspread.exceptions import APIError
 
 from sync.backends import SourceUnreadable
 from sync.backends.google import (
+    DRIVE_FILES,
     SPREADSHEET_ID,
     SPREADSHEET_MIME,
     STATUS_SHEET_ID,
+    list_spreadsheets,
     open_client,
     quote_title,
     status_tab_format,
@@ -52,7 +54,6 @@ from sync.schema import STATUS, TABS, Kind, Tab
 
 log = logging.getLogger("khoknongna.provision")
 
-DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
 SERIAL_EPOCH = dt.datetime(1899, 12, 30)
 DATE_PATTERN = "dd/mm/yyyy"
 DATE_TIME_PATTERN = "dd/mm/yyyy hh:mm"
@@ -397,24 +398,8 @@ class Provisioner:
     # --- Drive ---------------------------------------------------------------------------------------
     def list_files(self) -> dict[str, dict]:
         """Every spreadsheet the service account can see, with its sharing: one request per 1,000."""
-        files, token = {}, None
-        while True:
-            params = {
-                "q": f"mimeType='{SPREADSHEET_MIME}' and trashed=false",
-                "pageSize": 1000,
-                "fields": "nextPageToken,files(id,name,permissions(type,emailAddress,role))",
-                "supportsAllDrives": True,
-                "includeItemsFromAllDrives": True,
-            }
-            if token:
-                params["pageToken"] = token
-            page = self.http.request("get", DRIVE_FILES, params=params).json()
-            files.update({f["id"]: f for f in page.get("files", [])})
-            token = page.get("nextPageToken")
-            if not token:
-                break
-        self.files = files
-        return files
+        self.files = list_spreadsheets(self.http, "id,name,permissions(type,emailAddress,role)")
+        return self.files
 
     def find(self, name: str) -> str | None:
         """The id of the spreadsheet that is `name` (an id or an exact, unique title), None if none is."""

@@ -15,7 +15,8 @@ def google_backend_yaml(credentials: Path, url: str, summary: str, rate_limit: i
     """The `backend:` line of a test configuration for the local server."""
     return (
         f"backend: {{kind: google, google: {{credentials: {credentials}, endpoint: '{url}',"
-        f" summary_spreadsheet: {summary}, rate_limit_per_minute: {rate_limit}, drive_rate_limit_per_minute: {rate_limit}}}}}\n"
+        f" summary_spreadsheet: {summary}, rate_limit_per_minute: {rate_limit},"
+        f" drive_rate_limit_per_minute: {rate_limit}}}}}\n"
     )
 
 

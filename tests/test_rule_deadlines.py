@@ -44,7 +44,10 @@ def test_documents_one_finding_per_item_with_each_status(config):
     assert [f.details["doc_item"] for f in findings] == [1, 2, 3, 4, 5]
     assert [f.status for f in findings] == [Status.OK, Status.LATE, Status.OK, Status.OK, Status.OVERDUE]
     assert findings[1].details == {
-        "doc_item": 2, "due": "2024-12-31", "submitted": "2025-01-05", "days_late": 5,
+        "doc_item": 2,
+        "due": "2024-12-31",
+        "submitted": "2025-01-05",
+        "days_late": 5,
     }
     assert findings[1].cells == ["ส่งเอกสารจังหวัด!B3"]
     assert findings[4].details["submitted"] is None and findings[4].cells == []
@@ -103,5 +106,7 @@ def test_due_dates_shift_to_the_next_working_day_when_configured(tmp_path):
     # 2025-04-20 is a Sunday; 2024-12-31 is a Thai public holiday (New Year's Eve).
     assert effective_due(dt.date(2025, 4, 20), deadlines) == dt.date(2025, 4, 21)
     assert effective_due(dt.date(2024, 12, 31), deadlines) > dt.date(2024, 12, 31)
-    findings = run(MONTHLY, {"รายงานรายเดือน": [REPORT_HEAD, ["เม.ย. 68", "21/04/2568", "x"]]}, config, dt.date(2025, 5, 1))
+    findings = run(
+        MONTHLY, {"รายงานรายเดือน": [REPORT_HEAD, ["เม.ย. 68", "21/04/2568", "x"]]}, config, dt.date(2025, 5, 1)
+    )
     assert findings[4].details["due"] == "2025-04-21" and findings[4].status is Status.OK
