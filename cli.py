@@ -63,7 +63,19 @@ def _setup(config_path, workbooks, codes):
     return config, districts
 
 
-@click.group()
+class Cli(click.Group):
+    """Configuration problems found while running a command (e.g. a missing credentials file)
+    end it with exit status 2 and a message, like those found while loading the file."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            click.echo(f"configuration error: {exc}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=Cli)
 @click.option("-v", "--verbose", is_flag=True, help="Log progress details to stderr.")
 @click.option(
     "--log-format",
@@ -145,7 +157,13 @@ def sync(config_path, workbooks, codes, as_of, dry_run, no_email, wait, resend):
     try:
         with console.progress_bar(len(districts)) as advance:
             outcome = run_sync(
-                config, as_of, districts, dry_run=dry_run, email=not no_email, progress=advance, lock_wait=wait,
+                config,
+                as_of,
+                districts,
+                dry_run=dry_run,
+                email=not no_email,
+                progress=advance,
+                lock_wait=wait,
                 resend=resend,
             )
     except LockBusy as exc:

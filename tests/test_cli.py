@@ -44,8 +44,19 @@ def test_as_of_accepts_buddhist_era(config_path):
 def test_unreadable_district_exits_1_and_the_others_are_still_checked(config_path):
     save_workbook(config_path.parent / "wb" / "5702.xlsx", GOOD)
     (config_path.parent / "wb" / "5703.xlsx").write_bytes(b"garbage")
-    result = invoke("check", "--config", config_path, "--district", "5702",
-                    "--district", "5703", "--as-of", "2025-01-21", "--format", "json")
+    result = invoke(
+        "check",
+        "--config",
+        config_path,
+        "--district",
+        "5702",
+        "--district",
+        "5703",
+        "--as-of",
+        "2025-01-21",
+        "--format",
+        "json",
+    )
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     jsonschema.validate(report, SCHEMA)
@@ -96,3 +107,61 @@ def test_no_email_writes_no_memo(config_path):
     save_workbook(config_path.parent / "wb" / "5702.xlsx", GOOD)
     invoke("sync", "--config", config_path, "--district", "5702", "--as-of", "2025-01-21", "--no-email")
     assert not (config_path.parent / "out" / "outbox").exists()
+
+
+def test_rules_lists_every_rule_with_its_item_and_parameters(config_path):
+    result = invoke("rules", "--config", config_path)
+    assert result.exit_code == 0
+    for rule_id in (
+        "committee.sectors",
+        "committee.roles",
+        "network.members",
+        "mou.sectors",
+        "centers.assessed",
+        "plan.coverage",
+        "activities.reported",
+        "documents.submitted",
+        "monthly.report",
+    ):
+        assert rule_id in result.stdout
+    assert "min_members=1" in result.stdout
+
+
+def test_check_explain_says_what_passes_in_thai_with_the_configured_facts(config_path):
+    result = invoke("check", "--config", config_path, "--explain", "documents.submitted")
+    assert result.exit_code == 0
+    assert "documents.submitted (item 7" in result.stdout
+    assert "ภายในวันที่ ๓๑ ธันวาคม ๒๕๖๗" in result.stdout
+    assert invoke("check", "--config", config_path, "--explain", "no.such").exit_code == 2
+
+
+def test_config_show_prints_the_effective_configuration(config_path, tmp_path):
+    bad = tmp_path / "rules.yaml"
+    bad.write_text(config_path.read_text(encoding="utf-8") + "rules: {plan.coverage: {enabled: false}}\n")
+    result = invoke("config", "show", "--config", bad, "--format", "json")
+    assert result.exit_code == 0
+    shown = json.loads(result.stdout)
+    assert [s["name"] for s in shown["programme"]["sectors"]][0] == "ภาครัฐ"
+    assert shown["rules"]["plan.coverage"]["enabled"] is False
+    assert shown["email"]["smtp"]["password_env"] == "KHOKNONGNA_SMTP_PASSWORD"
+    assert "ภาครัฐ" in invoke("config", "show", "--config", bad).stdout  # YAML, Thai unescaped
+
+
+def test_effective_configuration_masks_secret_values():
+    from unittest import mock
+
+    from sync.config import effective
+
+    config = mock.Mock()  # no model field holds a secret today: passwords come from the environment
+    config.model_dump.return_value = {"smtp": {"password": "hunter2", "api_token": "abc", "password_env": "X"}}
+    assert effective(config) == {"smtp": {"password": "********", "api_token": "********", "password_env": "X"}}
+
+
+def test_missing_google_credentials_is_a_configuration_error(tmp_path):
+    from tests.conftest import write_config
+
+    extra = f"backend: {{kind: google, google: {{credentials: {tmp_path / 'nope.json'}, summary_spreadsheet: s}}}}\n"
+    path = write_config(tmp_path, tmp_path, extra)
+    result = invoke("check", "--config", path, "--as-of", "2025-01-21")
+    assert result.exit_code == 2
+    assert f"backend.google.credentials: service-account file not found: {tmp_path / 'nope.json'}" in result.stderr
