@@ -162,7 +162,7 @@ class Backend(_Model):
 
 
 class Outputs(_Model):
-    summary: Path
+    summary: Path | None = None  # the provincial summary workbook (xlsx backend; Google: backend.google)
     outbox: Path
     state: Path
 
@@ -275,6 +275,12 @@ class Config(_Model):
     reminders: Reminders = Reminders()
     rules: dict[str, RuleSettings] = {}
     schedule: Schedule = Schedule()
+
+    @model_validator(mode="after")
+    def _summary_for_xlsx(self) -> Config:
+        if self.backend.kind == "xlsx" and self.outputs.summary is None:
+            raise ValueError("outputs.summary (the provincial summary workbook) is required for the xlsx backend")
+        return self
 
     @field_validator("districts")
     @classmethod

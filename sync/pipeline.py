@@ -119,7 +119,7 @@ def _iso(when: dt.datetime) -> str:
 
 def _written_folders(config: Config) -> list[Path]:
     """Where a run writes files (atomically): workbooks, the summary's folder, the outbox's day folders."""
-    folders = [Path(config.outputs.summary).parent]
+    folders = [Path(config.outputs.summary).parent] if config.outputs.summary else []
     workbooks = getattr(config.backend, "workbooks", None)
     if workbooks:
         folders.append(Path(workbooks))
