@@ -362,39 +362,28 @@ def _status_colour_rules(sheet_id: int, first_column: int, last_column: int, fir
     ]
 
 
+def _header_format(sheet_id: int, row: int) -> dict:
+    """Bold on a light blue background for the header row `row` (0-based)."""
+    bold = {"userEnteredFormat": {"textFormat": {"bold": True}, "backgroundColor": _rgb("D9E1F2")}}
+    return {
+        "repeatCell": {
+            "range": {"sheetId": sheet_id, "startRowIndex": row, "endRowIndex": row + 1},
+            "cell": bold,
+            "fields": "userEnteredFormat(textFormat,backgroundColor)",
+        }
+    }
+
+
 def status_tab_format(sheet_id: int) -> list[dict]:
     """Header format, status colours and a warning-only protection for a new status tab."""
-    bold = {"userEnteredFormat": {"textFormat": {"bold": True}, "backgroundColor": _rgb("D9E1F2")}}
+    protected = {"range": {"sheetId": sheet_id}, "description": "written by the sync service", "warningOnly": True}
     return [
-        {
-            "repeatCell": {
-                "range": {"sheetId": sheet_id, "startRowIndex": 5, "endRowIndex": 6},
-                "cell": bold,
-                "fields": "userEnteredFormat(textFormat,backgroundColor)",
-            }
-        },
+        _header_format(sheet_id, 5),
         *_status_colour_rules(sheet_id, 2, 2, 6),
-        {
-            "addProtectedRange": {
-                "protectedRange": {
-                    "range": {"sheetId": sheet_id},
-                    "description": "written by the sync service",
-                    "warningOnly": True,
-                }
-            }
-        },
+        {"addProtectedRange": {"protectedRange": protected}},
     ]
 
 
 def summary_tab_format(sheet_id: int) -> list[dict]:
-    bold = {"userEnteredFormat": {"textFormat": {"bold": True}, "backgroundColor": _rgb("D9E1F2")}}
-    return [
-        {
-            "repeatCell": {
-                "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1},
-                "cell": bold,
-                "fields": "userEnteredFormat(textFormat,backgroundColor)",
-            }
-        },
-        *_status_colour_rules(sheet_id, 2, 25, 1),
-    ]
+    """Header format and status colours for a new tab of the provincial summary."""
+    return [_header_format(sheet_id, 0), *_status_colour_rules(sheet_id, 2, 25, 1)]
