@@ -140,11 +140,10 @@ def _open_items(result: DistrictResult, config: Config, as_of: dt.date) -> list[
     items = []
     for item, group in groupby(ordered, key=lambda f: f.item):
         group = list(group)
-        title = item_title(item) if item else texts()["memos"]["data_item"]
-        number = f"ข้อ {to_thai_digits(str(item))} " if item else ""
+        title = render(texts()["memos"]["item_title"], n=item, title=item_title(item)) if item else None
         items.append(
             {
-                "title": number + title,
+                "title": title or texts()["memos"]["data_item"],
                 "deadline": _deadline(item, group, config, as_of),
                 "lines": [f.message for f in group],
             }
