@@ -47,16 +47,19 @@ def make_province(folder: Path, demo: list[Path], n: int) -> Path:
         "include": includes,
         "districts": districts,
         "backend": {"kind": "xlsx", "workbooks": str(workbooks)},
-        "outputs": {"summary": str(folder / "summary.xlsx"), "outbox": str(folder / "outbox"),
-                    "state": str(folder / "state")},
+        "outputs": {
+            "summary": str(folder / "summary.xlsx"),
+            "outbox": str(folder / "outbox"),
+            "state": str(folder / "state"),
+        },
     }
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return config
 
 
-def timed(step):
+def timed(step, *args, **kwargs):
     start = time.perf_counter()
-    result = step()
+    result = step(*args, **kwargs)
     return result, time.perf_counter() - start
 
 
@@ -70,11 +73,11 @@ def main() -> int:
         for n in sizes:
             config = load_config(make_province(Path(tmp) / f"n{n}", demo, n))
             districts = select_districts(config)
-            report, seconds = timed(lambda: check_all(config, AS_OF, districts, XlsxBackend(config)))
+            report, seconds = timed(check_all, config, AS_OF, districts, XlsxBackend(config))
             assert len(report.districts) == n
             print(f"{n:>9}  {'check':<22} {seconds:>8.1f} {1000 * seconds / n:>12.1f} {'-':>8}")
             for step in ("sync (first)", "sync (unchanged)"):
-                outcome, seconds = timed(lambda: run_sync(config, AS_OF, districts, email=False))
+                outcome, seconds = timed(run_sync, config, AS_OF, districts, email=False)
                 written = len(outcome.status_written)
                 print(f"{n:>9}  {step:<22} {seconds:>8.1f} {1000 * seconds / n:>12.1f} {written:>8}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
