@@ -1,3 +1,5 @@
+import pytest
+
 """The run history: richer rows, begun/finished runs, migration of older tables, the summary's history tab."""
 
 import sqlite3
@@ -93,10 +95,8 @@ def test_a_failing_run_is_recorded_as_failed_with_its_error(tmp_path):
     save_workbook(tmp_path / "wb" / "5701.xlsx", compliant_tabs())
     config = load_config(write_config(tmp_path, tmp_path / "wb", TWO))
     config.outputs.summary.mkdir(parents=True)  # the summary cannot be written over a folder
-    try:
+    with pytest.raises(IsADirectoryError):
         run_sync(config, AS_OF, list(config.districts), email=False)
-    except IsADirectoryError:
-        pass
     [run] = History(config.outputs.state).recent()
     assert run.status == FAILED and run.finished
     assert run.errors[-1].startswith("IsADirectoryError")
