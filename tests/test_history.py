@@ -1,10 +1,11 @@
-import pytest
 
 """The run history: richer rows, begun/finished runs, migration of older tables, the summary's history tab."""
 
 import sqlite3
 import threading
 from contextlib import closing
+
+import pytest
 
 from sync.config import load_config
 from sync.history import FAILED, INTERRUPTED, OK, RUNNING, STOPPED, History, Run
