@@ -226,9 +226,7 @@ class Schedule(_Model):
     window: tuple[str, str] | None = ("07:00:00", "19:00:00")  # interval syncs only inside it; null: all day
     working_days_only: bool = True  # no scheduled sync or reminder on weekends and Thai public holidays
     reminder_time: str | None = "08:00:00"  # the daily reminder pass; null: none
-    # the day of the monthly provincial summary memo; null: reminders.summary_day (21); 0: no summary job
-    summary_day: int | None = Field(None, ge=0, le=28)
-    summary_time: str = "08:30:00"
+    summary_time: str = "08:30:00"  # the summary job on reminders.summary_day
     catch_up: bool = True  # at start, run once if scheduled runs were missed while the service was down
     lock_wait_seconds: float = Field(60, ge=0)
     status_max_age_minutes: int | None = Field(None, ge=1)  # null: judged against the schedule

@@ -21,6 +21,15 @@ def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _thai_holidays(day.year)
 
 
+def summary_date(year: int, month: int, summary_day: int, working_days_only: bool) -> dt.date:
+    """The provincial summary's day in a month: `summary_day`, or the next working day after it
+    when it is a day off and only working days count. The scheduler and the memo policy both ask here."""
+    day = dt.date(year, month, summary_day)
+    while working_days_only and not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
 def effective_due(due: dt.date, deadlines: Deadlines) -> dt.date:
     """The due date, moved to the next working day when configured and it falls on a day off."""
     if not deadlines.shift_to_next_working_day:

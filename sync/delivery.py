@@ -33,7 +33,7 @@ from pathlib import Path
 from sync.atomic import atomic_write
 from sync.checker import Report
 from sync.config import Config
-from sync.deadlines import effective_due, monthly_due
+from sync.deadlines import effective_due, monthly_due, summary_date
 from sync.ledger import Entry, Key, Ledger
 from sync.memos import HeaderError, Memo, keep_whole, reminder, summary, to_email
 
@@ -83,9 +83,10 @@ def summary_trigger(config: Config, as_of: dt.date) -> Trigger | None:
     policy = config.reminders
     if not policy.summary_day:
         return None
+    working_days_only = config.schedule.working_days_only
     for back in range(policy.catch_up_days + 1):
         day = as_of - dt.timedelta(days=back)
-        if day.day == policy.summary_day:
+        if day == summary_date(day.year, day.month, policy.summary_day, working_days_only):
             return Trigger("summary", day)
     return None
 

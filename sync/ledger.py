@@ -172,8 +172,16 @@ class Ledger:
     # --- changes, each committed on its own ---
 
     def queue(
-        self, key: Key, *, as_of: str, file_name: str, subject: str, sender: str, recipients: list[str],
-        message: bytes, resend: bool = False,
+        self,
+        key: Key,
+        *,
+        as_of: str,
+        file_name: str,
+        subject: str,
+        sender: str,
+        recipients: list[str],
+        message: bytes,
+        resend: bool = False,
     ) -> int:
         """Record a memo to send; older queued memos for the same district and kind are superseded.
 
@@ -196,17 +204,26 @@ class Ledger:
                 "INSERT INTO memos (district, kind, period, content_hash, generation, status, as_of, file_name,"
                 " subject, sender, recipients, message, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    key.district, key.kind, key.period, key.content_hash, generation, QUEUED, as_of, file_name,
-                    subject, sender, json.dumps(recipients), message, _now(),
+                    key.district,
+                    key.kind,
+                    key.period,
+                    key.content_hash,
+                    generation,
+                    QUEUED,
+                    as_of,
+                    file_name,
+                    subject,
+                    sender,
+                    json.dumps(recipients),
+                    message,
+                    _now(),
                 ),
             )
             return cursor.lastrowid
 
     def mark_sending(self, entry_id: int) -> None:
         with self._db() as db:
-            db.execute(
-                "UPDATE memos SET status = ?, attempts = attempts + 1 WHERE id = ?", (SENDING, entry_id)
-            )
+            db.execute("UPDATE memos SET status = ?, attempts = attempts + 1 WHERE id = ?", (SENDING, entry_id))
 
     def mark_sent(self, entry_id: int, transport: str, note: str | None = None) -> None:
         """Delivered (`note`: e.g. the recipients the server refused while accepting the others)."""

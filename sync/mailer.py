@@ -118,4 +118,3 @@ class Mailer:
 
     def __exit__(self, *exc_info) -> None:
         self._close()
-

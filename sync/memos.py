@@ -256,4 +256,3 @@ def to_email(memo: Memo, config: Config, now: dt.datetime, *, pdf: bytes | None 
     if pdf is not None:
         message.add_attachment(pdf, maintype="application", subtype="pdf", filename=memo.attachment_name)
     return message
-

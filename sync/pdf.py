@@ -41,9 +41,9 @@ WORD_CLASS = "thw"
 _STYLE = f".{WORD_CLASS} {{ white-space: nowrap; }} wbr {{ font-size: 0; line-height: 0; }}"
 _THAI_LETTER = re.compile(r"[\u0E01-\u0E4E]")
 # Marks HarfBuzz moves NIKHAHIT in front of when it decomposes SARA AM (hb-ot-shaper-thai.cc).
-_ABOVE = "\u0E31\u0E34-\u0E37\u0E47-\u0E4E"
-_SARA_AM = re.compile(f"([{_ABOVE}]*)\u0E33")
-_DECOMPOSED_AM = re.compile(f"\u0E4D([{_ABOVE}]*)\u0E32")
+_ABOVE = "\u0e31\u0e34-\u0e37\u0e47-\u0e4e"
+_SARA_AM = re.compile(f"([{_ABOVE}]*)\u0e33")
+_DECOMPOSED_AM = re.compile(f"\u0e4d([{_ABOVE}]*)\u0e32")
 # A date as the memos write it (๒๑ ม.ค. ๒๕๖๘, ๒๑ มกราคม ๒๕๖๘): kept on one line.
 _MONTHS = "|".join(re.escape(m) for m in sorted(thai_full_months + thai_abbr_months, key=len, reverse=True))
 _DATE = re.compile(f"[๐-๙0-9]{{1,2}} (?:{_MONTHS}) [๐-๙0-9]{{4}}")
@@ -57,12 +57,12 @@ def font_base() -> str:
 
 
 def decompose_sara_am(text: str) -> str:
-    return _SARA_AM.sub(lambda m: "\u0E4D" + m.group(1) + "\u0E32", text)
+    return _SARA_AM.sub(lambda m: "\u0e4d" + m.group(1) + "\u0e32", text)
 
 
 def recompose_sara_am(text: str) -> str:
     """Text extracted from our PDFs back to ordinary Thai: "ํา" (after any tone mark) → "ำ"."""
-    return _DECOMPOSED_AM.sub(lambda m: m.group(1) + "\u0E33", text)
+    return _DECOMPOSED_AM.sub(lambda m: m.group(1) + "\u0e33", text)
 
 
 # Words pythainlp's dictionary lacks and would cut (สเปรดชีต → ส|เปร|ด|ชีต). Names from the

@@ -233,7 +233,13 @@ def _run_sync(
     whole_province = len(districts) == len(config.districts)
     if email:  # the reminder policy, the ledger, then SMTP or the outbox (sync/delivery.py)
         outcome.delivery = deliver(
-            config, report, as_of, whole_province=whole_province, now=started, dry_run=dry_run, resend=resend,
+            config,
+            report,
+            as_of,
+            whole_province=whole_province,
+            now=started,
+            dry_run=dry_run,
+            resend=resend,
             kinds=memo_kinds,
         )
         outcome.planned_memos = list(outcome.delivery.planned)

@@ -32,7 +32,7 @@ import schedule as scheduling
 
 from sync import clock
 from sync.config import Config, Schedule
-from sync.deadlines import is_working_day
+from sync.deadlines import is_working_day, summary_date
 from sync.history import FAILED, INTERRUPTED, OK, RUNNING, STOPPED, History, Run
 from sync.lock import LockBusy, current_command, run_lock, serve_lock
 
@@ -40,15 +40,12 @@ log = logging.getLogger("khoknongna.service")
 
 SYNC, REMINDERS, SUMMARY = "sync", "reminders", "summary"
 JOB_MEMOS = {SYNC: (), REMINDERS: ("reminder",), SUMMARY: ("summary",)}
-DEFAULT_SUMMARY_DAY = 21
 CATCH_UP_LOOKBACK_DAYS = 400  # older history: "missed" without listing every slot
 
 Now = Callable[[], dt.datetime]
 
 
 # --- decisions: pure functions of dates and times (Bangkok) --------------------------------------
-
-
 
 
 def counts(day: dt.date, sched: Schedule) -> bool:
@@ -61,25 +58,10 @@ def at(day: dt.date, time_of_day: str) -> dt.datetime:
     return clock.BANGKOK.localize(dt.datetime.combine(day, dt.time.fromisoformat(time_of_day)))
 
 
-def resolve(config: Config) -> Schedule:
-    """The schedule with its summary day settled: unset, it is the memo policy's (reminders.summary_day)."""
-    sched = config.schedule
-    if sched.summary_day is None:
-        reminders = getattr(config, "reminders", None)
-        sched = sched.model_copy(update={"summary_day": getattr(reminders, "summary_day", DEFAULT_SUMMARY_DAY)})
-    return sched
-
-
-def is_summary_day(day: dt.date, sched: Schedule) -> bool:
-    """The day of the monthly summary: summary_day of the month (None: the default, 0: never), moved
-    to the next working day when it is a day off and working_days_only is set."""
-    summary_day = DEFAULT_SUMMARY_DAY if sched.summary_day is None else sched.summary_day
-    if not summary_day:
-        return False
-    target = dt.date(day.year, day.month, summary_day)
-    while not counts(target, sched):
-        target += dt.timedelta(days=1)
-    return day == target
+def is_summary_day(day: dt.date, sched: Schedule, summary_day: int) -> bool:
+    """The day of the monthly summary: `summary_day` of the month (reminders.summary_day; 0: never),
+    moved to the next working day when it is a day off and working_days_only is set."""
+    return bool(summary_day) and day == summary_date(day.year, day.month, summary_day, sched.working_days_only)
 
 
 def daily_sync_times(sched: Schedule) -> list[str]:
@@ -96,18 +78,18 @@ def daily_sync_times(sched: Schedule) -> list[str]:
     return times
 
 
-def _daily(day: dt.date, kind: str, sched: Schedule) -> list[dt.datetime]:
+def _daily(day: dt.date, kind: str, sched: Schedule, summary_day: int) -> list[dt.datetime]:
     if kind == SYNC:
         return [at(day, t) for t in daily_sync_times(sched)] if counts(day, sched) else []
     if kind == REMINDERS:
         return [at(day, sched.reminder_time)] if sched.reminder_time and counts(day, sched) else []
     if kind == SUMMARY:
-        return [at(day, sched.summary_time)] if is_summary_day(day, sched) else []
+        return [at(day, sched.summary_time)] if is_summary_day(day, sched, summary_day) else []
     raise ValueError(f"unknown job {kind!r}")
 
 
 def scheduled_between(
-    kind: str, after: dt.datetime, until: dt.datetime, sched: Schedule, limit: int = 1000
+    kind: str, after: dt.datetime, until: dt.datetime, sched: Schedule, limit: int = 1000, summary_day: int = 0
 ) -> list[dt.datetime]:
     """The times `kind` was scheduled after `after` and at or before `until`, oldest first (at most `limit`)."""
     after, until = after.astimezone(clock.BANGKOK), until.astimezone(clock.BANGKOK)
@@ -124,12 +106,14 @@ def scheduled_between(
         return found
     day = max(after.date(), until.date() - dt.timedelta(days=CATCH_UP_LOOKBACK_DAYS))
     while day <= until.date() and len(found) < limit:
-        found += [slot for slot in _daily(day, kind, sched) if after < slot <= until]
+        found += [slot for slot in _daily(day, kind, sched, summary_day) if after < slot <= until]
         day += dt.timedelta(days=1)
     return found[:limit]
 
 
-def catch_up_plan(last: dict[str, dt.datetime | None], now: dt.datetime, sched: Schedule) -> dict[str, list]:
+def catch_up_plan(
+    last: dict[str, dt.datetime | None], now: dt.datetime, sched: Schedule, summary_day: int
+) -> dict[str, list]:
     """The jobs to catch up at start, with the scheduled times missed since each one's last
     completed run. A sync that never completed counts as missed (a first run); reminders and the
     summary that never ran do not (nothing is sent on a first start). One run does them all."""
@@ -140,7 +124,7 @@ def catch_up_plan(last: dict[str, dt.datetime | None], now: dt.datetime, sched: 
             if kind == SYNC:
                 plan[kind] = []
             continue
-        missed = scheduled_between(kind, since, now, sched)
+        missed = scheduled_between(kind, since, now, sched, summary_day=summary_day)
         if missed:
             plan[kind] = missed
     return plan
@@ -256,7 +240,8 @@ class Service:
         command: str | None = None,
     ):
         self.config = config
-        self.sched = resolve(config)
+        self.sched = config.schedule
+        self.summary_day = config.reminders.summary_day  # one knob for the job and the memo policy
         self.state = Path(config.outputs.state)
         self.now = now
         self.runner = runner or self._run
@@ -325,7 +310,7 @@ class Service:
             self.job([REMINDERS])
 
     def _summary_job(self) -> None:
-        if is_summary_day(self.now().date(), self.sched):
+        if is_summary_day(self.now().date(), self.sched, self.summary_day):
             self.job([SUMMARY])
 
     def plan(self) -> None:
@@ -337,7 +322,7 @@ class Service:
             self.scheduler.every(self.sched.sync_interval_seconds).seconds.do(self._sync_job)
         if self.sched.reminder_time:
             self.scheduler.every().day.at(self.sched.reminder_time, clock.BANGKOK).do(self._reminder_job)
-        if self.sched.summary_day:
+        if self.summary_day:
             self.scheduler.every().day.at(self.sched.summary_time, clock.BANGKOK).do(self._summary_job)
 
     def describe(self) -> str:
@@ -352,8 +337,8 @@ class Service:
         parts = [syncs + (" on working days" if s.working_days_only else "")]
         if s.reminder_time:
             parts.append(f"reminders at {s.reminder_time[:5]}")
-        if s.summary_day:
-            parts.append(f"summary memo on day {s.summary_day} at {s.summary_time[:5]}")
+        if self.summary_day:
+            parts.append(f"summary memo on day {self.summary_day} at {s.summary_time[:5]}")
         return "; ".join(parts) + " (Asia/Bangkok)"
 
     def catch_up(self) -> list[str]:
@@ -368,7 +353,7 @@ class Service:
             REMINDERS: started(history.last(status=OK, memo="reminder")),
             SUMMARY: started(history.last(status=OK, memo="summary")),
         }
-        plan = catch_up_plan(last, self.now(), self.sched)
+        plan = catch_up_plan(last, self.now(), self.sched, self.summary_day)
         if not plan:
             return []
         for kind, missed in plan.items():

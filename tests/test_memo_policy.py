@@ -69,7 +69,9 @@ def test_summary_on_day_21_made_up_within_the_catch_up_days(config):
 
 def test_policy_is_configurable(tmp_path):
     config = configured(
-        tmp_path, "reminders: {due_soon_days: 3, overdue_after_days: 2, summary_day: 25, catch_up_days: 0}\n"
+        tmp_path,
+        "reminders: {due_soon_days: 3, overdue_after_days: 2, summary_day: 25, catch_up_days: 0}\n"
+        "schedule: {working_days_only: false}\n",  # 2025-01-25 is a Saturday
     )
     assert reminder_trigger(config, D(2025, 1, 17)).reason == "due_soon"
     assert reminder_trigger(config, D(2025, 1, 15)) is None
@@ -137,3 +139,14 @@ def test_content_hash_ignores_the_date_and_day_counts_but_not_what_is_open(confi
     del tabs["ส่งเอกสารจังหวัด"][-1]
     other = Checker(config, AS_OF).check(config.district("5702"), RawWorkbook(source="memory", tabs=tabs))
     assert reminder(config, other, AS_OF).content_hash != one.content_hash
+
+
+def test_a_summary_day_off_moves_to_the_next_working_day_as_the_scheduler_does(tmp_path):
+    from sync.delivery import summary_trigger
+    from sync.service import Service, is_summary_day
+
+    config = configured(tmp_path, "reminders: {summary_day: 21, catch_up_days: 0}\n")
+    saturday, monday = dt.date(2025, 6, 21), dt.date(2025, 6, 23)
+    assert summary_trigger(config, saturday) is None
+    assert summary_trigger(config, monday).day == monday
+    assert is_summary_day(monday, config.schedule, Service(config).summary_day)

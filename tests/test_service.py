@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from cli import cli
 from sync import clock
-from sync.config import Schedule, load_config
+from sync.config import ConfigError, Schedule, load_config
 from sync.history import FAILED, INTERRUPTED, OK, RUNNING, STOPPED, History, Run
 from sync.lock import FileLock
 from sync.logs import MASK, Masker, MaskSecrets, secrets_from_config, secrets_from_environ
@@ -33,7 +33,6 @@ from sync.service import (
     health,
     is_summary_day,
     is_working_day,
-    resolve,
     scheduled_between,
 )
 from tests.conftest import REPO, compliant_tabs, save_workbook, write_config
@@ -53,23 +52,23 @@ def test_working_days_and_the_summary_day():
     assert is_working_day(dt.date(2025, 1, 20))  # a Monday
     assert not is_working_day(dt.date(2025, 1, 18))  # a Saturday
     assert not is_working_day(dt.date(2025, 4, 14))  # Songkran, a Monday
-    assert is_summary_day(dt.date(2025, 1, 21), HOURLY)
-    assert not is_summary_day(dt.date(2025, 1, 22), HOURLY)
+    assert is_summary_day(dt.date(2025, 1, 21), HOURLY, 21)
+    assert not is_summary_day(dt.date(2025, 1, 22), HOURLY, 21)
     # 21 June 2025 is a Saturday: the summary moves to Monday 23rd, unless every day counts
-    assert not is_summary_day(dt.date(2025, 6, 21), HOURLY) and is_summary_day(dt.date(2025, 6, 23), HOURLY)
+    assert not is_summary_day(dt.date(2025, 6, 21), HOURLY, 21) and is_summary_day(dt.date(2025, 6, 23), HOURLY, 21)
     every_day = Schedule(working_days_only=False)
-    assert is_summary_day(dt.date(2025, 6, 21), every_day) and not is_summary_day(dt.date(2025, 6, 23), every_day)
-    assert not is_summary_day(dt.date(2025, 1, 21), Schedule(summary_day=0))
-    assert is_summary_day(dt.date(2025, 1, 21), Schedule(summary_day=None))  # the default day
-
-
-def test_the_summary_day_follows_the_memo_policy_unless_the_schedule_sets_one(tmp_path):
-    config = load_config(write_config(tmp_path, tmp_path, "reminders: {summary_day: 25}\n"))
-    assert resolve(config).summary_day == 25
-    config = load_config(
-        write_config(tmp_path, tmp_path, "reminders: {summary_day: 25}\nschedule: {summary_day: 10}\n")
+    assert is_summary_day(dt.date(2025, 6, 21), every_day, 21) and not is_summary_day(
+        dt.date(2025, 6, 23), every_day, 21
     )
-    assert resolve(config).summary_day == 10
+    assert not is_summary_day(dt.date(2025, 1, 21), HOURLY, 0)
+
+
+def test_the_summary_job_runs_on_the_memo_policys_day(tmp_path):
+    config = load_config(write_config(tmp_path, tmp_path, "reminders: {summary_day: 25}\n"))
+    assert Service(config).summary_day == 25
+    assert "summary memo on day 25" in Service(config).describe()
+    with pytest.raises(ConfigError, match="schedule.summary_day"):  # one knob only: reminders.summary_day
+        load_config(write_config(tmp_path, tmp_path, "schedule: {summary_day: 10}\n"))
 
 
 def test_sync_times_of_a_day():
@@ -88,28 +87,31 @@ def test_missed_slots_skip_weekends_and_a_long_gap_is_still_caught_up_once():
     missed = scheduled_between(SYNC, friday_evening, monday, HOURLY)
     assert missed == [bkk(2025, 1, 20, 7), bkk(2025, 1, 20, 8), bkk(2025, 1, 20, 9)]
     assert scheduled_between(REMINDERS, friday_evening, monday, HOURLY) == [bkk(2025, 1, 20, 8)]
-    assert scheduled_between(SUMMARY, friday_evening, monday, HOURLY) == []
-    assert scheduled_between(SUMMARY, bkk(2024, 12, 1), monday, HOURLY) == [bkk(2024, 12, 23, 8, 30)]
+    assert scheduled_between(SUMMARY, friday_evening, monday, HOURLY, summary_day=21) == []
+    assert scheduled_between(SUMMARY, bkk(2024, 12, 1), monday, HOURLY, summary_day=21) == [bkk(2024, 12, 23, 8, 30)]
     # every 10 s around the clock, 5 h gap: 1800 slots, capped, and one catch-up run for all of them
     fast = Schedule(window=None, sync_interval_seconds=10, working_days_only=False)
     last = monday - dt.timedelta(hours=5)
     assert len(scheduled_between(SYNC, last, monday, fast)) == 1000
-    plan = catch_up_plan({SYNC: last, REMINDERS: None, SUMMARY: None}, monday, fast)
+    plan = catch_up_plan({SYNC: last, REMINDERS: None, SUMMARY: None}, monday, fast, 21)
     assert list(plan) == [SYNC] and len(plan[SYNC]) == 1000
 
 
 def test_catch_up_plan():
     monday = bkk(2025, 1, 20, 9, 30)
     just_now = bkk(2025, 1, 20, 9, 0, 3)
-    assert catch_up_plan({SYNC: just_now, REMINDERS: bkk(2025, 1, 20, 8, 0, 2), SUMMARY: None}, monday, HOURLY) == {}
+    assert (
+        catch_up_plan({SYNC: just_now, REMINDERS: bkk(2025, 1, 20, 8, 0, 2), SUMMARY: None}, monday, HOURLY, 21) == {}
+    )
     plan = catch_up_plan(
         {SYNC: bkk(2025, 1, 17, 19), REMINDERS: bkk(2025, 1, 17, 8), SUMMARY: bkk(2024, 12, 23, 8, 30, 4)},
         monday,
         HOURLY,
+        21,
     )
     assert list(plan) == [SYNC, REMINDERS] and plan[REMINDERS] == [bkk(2025, 1, 20, 8)]
     # nothing completed yet: a first sync, but no memos on a first start
-    assert catch_up_plan({SYNC: None, REMINDERS: None, SUMMARY: None}, monday, HOURLY) == {SYNC: []}
+    assert catch_up_plan({SYNC: None, REMINDERS: None, SUMMARY: None}, monday, HOURLY, 21) == {SYNC: []}
 
 
 def _run(started: dt.datetime, minutes: float = 1, **fields) -> Run:
@@ -173,11 +175,12 @@ def test_secrets_never_reach_the_log():
 # --- the loop, in-process -----------------------------------------------------------------------
 
 FAST = "schedule: {sync_interval_seconds: 1, window: null, working_days_only: false, reminder_time: null,"
-QUIET = "schedule: {window: null, working_days_only: false, reminder_time: null, summary_day: 0"  # hourly syncs only
+NO_SUMMARY = "reminders: {summary_day: 0}\n"
+QUIET = NO_SUMMARY + "schedule: {window: null, working_days_only: false, reminder_time: null"  # hourly syncs only
 TWO = 'districts: [{code: "5701", name: A}, {code: "5702", name: B}]\n'
 
 
-def _config(tmp_path, schedule: str = FAST + " summary_day: 0, lock_wait_seconds: 0.5}\n", districts=TWO):
+def _config(tmp_path, schedule: str = NO_SUMMARY + FAST + " lock_wait_seconds: 0.5}\n", districts=TWO):
     for code in ("5701", "5702"):
         save_workbook(tmp_path / "wb" / f"{code}.xlsx", compliant_tabs())
     return write_config(tmp_path, tmp_path / "wb", districts + schedule)
@@ -204,7 +207,7 @@ def test_a_failing_job_is_logged_with_its_traceback_and_the_loop_goes_on(tmp_pat
 
 
 def test_a_gap_is_caught_up_by_one_run_at_start(tmp_path):
-    config = load_config(_config(tmp_path, "schedule: {window: null, working_days_only: false, summary_day: 0}\n"))
+    config = load_config(_config(tmp_path, NO_SUMMARY + "schedule: {window: null, working_days_only: false}\n"))
     now = bkk(2025, 1, 21, 12)
     history = History(config.outputs.state)
     history.record(_run(now - dt.timedelta(hours=5), memos="reminder"))
