@@ -91,6 +91,13 @@ def summary_trigger(config: Config, as_of: dt.date) -> Trigger | None:
     return None
 
 
+def reminder_for(config: Config, result, as_of: dt.date, trigger: Trigger | None) -> Memo | None:
+    """The district's reminder, ending with the sentence of the policy's reason when there is one."""
+    if trigger is None:
+        return reminder(config, result, as_of)
+    return reminder(config, result, as_of, reason=trigger.reason, due=trigger.due)
+
+
 @dataclass
 class Planned:
     memo: Memo
@@ -119,10 +126,7 @@ def plan(
         for result in report.districts:
             if not result.readable:
                 continue
-            if trigger:
-                memo = reminder(config, result, as_of, reason=trigger.reason, due=trigger.due)
-            else:
-                memo = reminder(config, result, as_of)
+            memo = reminder_for(config, result, as_of, trigger)
             if memo:
                 late = bool(trigger) and trigger.day < as_of
                 planned.append(Planned(memo, trigger.period if trigger else manual, late))
@@ -151,19 +155,15 @@ class Delivery:
         return not (self.waiting or self.rejected or self.error)
 
 
-def _label(memo: Memo) -> str:
-    return memo.file_name
-
-
 def _fresh(planned: list[Planned], ledger: Ledger, resend: bool, delivery: Delivery) -> list[Planned]:
     fresh = []
     for item in planned:
         if resend:
             fresh.append(item)
         elif item.catch_up and ledger.for_period(item.memo.key, item.memo.kind, item.period):
-            delivery.skipped.append(_label(item.memo))
+            delivery.skipped.append(item.memo.file_name)
         elif ledger.recorded(item.key):
-            delivery.skipped.append(_label(item.memo))
+            delivery.skipped.append(item.memo.file_name)
         else:
             fresh.append(item)
     return fresh
@@ -281,7 +281,7 @@ def deliver(
     planned = plan(config, report, as_of, whole_province=whole_province, resend=resend, kinds=kinds)
     if dry_run:
         ledger = Ledger(state, create=False)
-        delivery.planned = [_label(p.memo) for p in _fresh(planned, ledger, resend, delivery)]
+        delivery.planned = [p.memo.file_name for p in _fresh(planned, ledger, resend, delivery)]
         delivery.waiting = [e.file_name for e in ledger.pending()]
         return delivery
     ledger = Ledger(state)
@@ -347,10 +347,7 @@ def preview(config: Config, report: Report, as_of: dt.date, kind: str, code: str
         trigger = reminder_trigger(config, as_of)
         if not result.readable:
             return None, [f"district {code} could not be read: no reminder ({result.findings[0].message})"]
-        if trigger:
-            memo = reminder(config, result, as_of, reason=trigger.reason, due=trigger.due)
-        else:
-            memo = reminder(config, result, as_of)
+        memo = reminder_for(config, result, as_of, trigger)
         if memo is None:
             return None, [f"district {code} has nothing open on {as_of}: no reminder is sent"]
         if trigger:
