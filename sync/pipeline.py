@@ -175,7 +175,7 @@ def run_sync(
     options = dict(dry_run=dry_run, email=email, progress=progress, backend=backend, stop=stop, memo_kinds=memo_kinds)
     options["resend"] = resend
     if dry_run:
-        return _run_sync(config, as_of, districts, now=now, run=None, **options)
+        return _run_sync(config, as_of, districts, now=now, run=None, history=None, **options)
     state = Path(config.outputs.state)
     wait = config.schedule.lock_wait_seconds if lock_wait is None else lock_wait
     with run_lock(state, command).acquire(wait, stop=stop):
@@ -189,7 +189,7 @@ def run_sync(
         run.pid, run.host = os.getpid(), socket.gethostname()
         history.begin(run)
         try:
-            outcome = _run_sync(config, as_of, districts, now=started, run=run, **options)
+            outcome = _run_sync(config, as_of, districts, now=started, run=run, history=history, **options)
         except BaseException as exc:
             run.status = STOPPED if isinstance(exc, KeyboardInterrupt) else FAILED
             run.finished = _iso(clock.now())
@@ -213,6 +213,7 @@ def _run_sync(
     stop: threading.Event | None,
     memo_kinds: Collection[str],
     run: Run | None,
+    history: History | None,
     resend: bool = False,
 ) -> SyncOutcome:
     started = now or clock.now()
@@ -247,7 +248,6 @@ def _run_sync(
     if dry_run:
         return outcome
 
-    history = History(Path(config.outputs.state))
     history.finish(_tally(run, outcome, backend, OK))  # before the summary, whose history tab shows this run
     if whole_province:
         outcome.summary = backend.write_summary(build_summary(report, config, history.recent(), checked_at))
