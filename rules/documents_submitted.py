@@ -4,9 +4,7 @@ from rules import Context, Rule
 from rules._submissions import first_submission
 from sync.deadlines import effective_due, judge
 from sync.model import DistrictData, Finding
-from sync.schema import DOC_ITEM, DOCUMENTS, SENT_ON
-
-DOCUMENT_ITEMS = (1, 2, 3, 4, 5)
+from sync.schema import DOC_ITEM, DOCUMENT_ITEMS, DOCUMENTS, SENT_ON
 
 
 def check(district: DistrictData, ctx: Context) -> list[Finding]:

@@ -23,14 +23,12 @@ from sync.checker import DistrictResult, Report
 from sync.config import ADDRESS, Config
 from sync.deadlines import effective_due
 from sync.model import Finding, Status
-from sync.schema import STATUS
+from sync.schema import DOCUMENT_ITEMS, ITEMS, STATUS
 from sync.textnorm import to_thai_digits
 from sync.texts import environment, item_title, render, status_label, texts
 
-ITEMS = range(1, 9)
 # Items 1–5 have no due date of their own: the letter wants copies of their documents by the
-# documents' due date (item 7), so that is when they are due.
-DOCUMENT_ITEMS = (1, 2, 3, 4, 5)
+# documents' due date (item 7, schema.DOCUMENT_ITEMS), so that is when they are due.
 # Details that change every day without the memo asking anything new; left out of the content hash.
 VOLATILE_DETAILS = ("days_late",)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")

@@ -147,7 +147,7 @@ class Parser:
         text = _text(value)
         if kind is Kind.DOC_ITEM:
             found = _DOC_ITEM.match(to_arabic_digits(text))
-            if not found or not 1 <= int(found.group(1)) <= 5:
+            if not found or int(found.group(1)) not in schema.DOCUMENT_ITEMS:
                 raise LookupError(value)
             return int(found.group(1))
         if kind is Kind.NUMBER:

@@ -39,6 +39,9 @@ class Tab:
         return next(c for c in self.columns if c.header == header)
 
 
+ITEMS = range(1, 9)  # the eight items of the letter
+DOCUMENT_ITEMS = (1, 2, 3, 4, 5)  # item 7: copies of the documents of these items go to the province
+
 COMMITTEE = "คณะทำงานขับเคลื่อน"
 NETWORK = "คณะทำงานเครือข่าย"
 MOU = "บันทึกข้อตกลง"

@@ -6,10 +6,9 @@ from sync.checker import UNREADABLE, Report
 from sync.config import Config
 from sync.history import Run
 from sync.model import Status
+from sync.schema import ITEMS
 from sync.sheet import Sheet
 from sync.texts import render, status_label, texts
-
-ITEMS = range(1, 9)
 
 
 def _districts(report: Report, checked_at: str) -> Sheet:
