@@ -36,7 +36,7 @@ def find_tab(tabs: dict[str, list[list[Any]]], name: str) -> str | None:
     return None
 
 
-def _find_columns(header_row: list[Any], tab: schema.Tab) -> dict[str, int]:
+def find_columns(header_row: list[Any], tab: schema.Tab) -> dict[str, int]:
     found: dict[str, int] = {}
     keys = [header_key(cell) for cell in header_row]
     loose = [k.replace(" ", "").casefold() for k in keys]
@@ -85,7 +85,7 @@ class Parser:
             findings.append(Finding("data.missing_tab", None, Status.INVALID, {"tab": tab.name}))
             return Table(tab.name, present=False)
         rows = raw.tabs[title]
-        table = Table(tab.name, present=True, columns=_find_columns(rows[0] if rows else [], tab))
+        table = Table(tab.name, present=True, columns=find_columns(rows[0] if rows else [], tab))
         for column in tab.columns:
             if column.required and column.header not in table.columns:
                 findings.append(

@@ -43,13 +43,14 @@ from sync.backends.google import (
     SPREADSHEET_ID,
     SPREADSHEET_MIME,
     STATUS_SHEET_ID,
+    header_format,
     list_spreadsheets,
     open_client,
     quote_title,
     status_tab_format,
 )
 from sync.config import Backend, Config, ConfigError, District
-from sync.normalise import _find_columns, find_tab
+from sync.normalise import find_columns, find_tab
 from sync.schema import STATUS, TABS, Kind, Tab
 
 log = logging.getLogger("khoknongna.provision")
@@ -64,17 +65,6 @@ STATUS_GRID = {"rowCount": 1000, "columnCount": 26, "frozenRowCount": 6}
 FIRST_SHEET_ID = 5700101  # our sheetIds for the officer tabs of a new spreadsheet (the status tab: STATUS_SHEET_ID)
 LIST_KINDS = (Kind.SECTOR, Kind.ROLE, Kind.CENTER_TYPE, Kind.DIMENSION, Kind.LEVEL)
 WRITER_ROLES = {"writer", "owner", "organizer", "fileOrganizer"}
-HEADER_FORMAT = {
-    "repeatCell": {
-        "cell": {
-            "userEnteredFormat": {
-                "textFormat": {"bold": True},
-                "backgroundColor": {"red": 0.851, "green": 0.882, "blue": 0.949},
-            }
-        },
-        "fields": "userEnteredFormat(textFormat,backgroundColor)",
-    }
-}
 # What `init` reads of an existing spreadsheet: sheet properties, protections, conditional formats,
 # and the cells of rows 1-2 (headers; the drop-down and number format of the first data row).
 SAMPLE_FIELDS = (
@@ -542,7 +532,7 @@ class Provisioner:
             }
             add = {"sheetId": sheet_id, "title": title, "index": index, "gridProperties": grid}
             requests.append({"addSheet": {"properties": add}})
-            columns = _find_columns(rows[0] if rows else [], tab) if tab else {}
+            columns = find_columns(rows[0] if rows else [], tab) if tab else {}
             month_columns = {i for h, i in columns.items() if tab.column(h).kind is Kind.MONTH}
             if rows:
                 data = [{"values": [_cell_data(v, c in month_columns) for c, v in enumerate(row)]} for row in rows]
@@ -557,7 +547,7 @@ class Provisioner:
                 )
             if tab is None:
                 continue
-            requests.append(_header_format(sheet_id, len(rows[0]) if rows else 0))
+            requests.append(header_format(sheet_id, width=len(rows[0]) if rows else 0))
             missing = [c.header for c in tab.columns if c.required and c.header not in columns]
             if missing:
                 outcome.notes.append(f"{title}: no column {', '.join(missing)} (the check reports it)")
@@ -632,12 +622,12 @@ class Provisioner:
                         }
                     }
                 )
-                requests.append(_header_format(sheet.sheet_id, len(tab.columns)))
+                requests.append(header_format(sheet.sheet_id, width=len(tab.columns)))
                 outcome.changes.append(f"wrote the headers of the empty tab {title}")
                 columns = {c.header: i for i, c in enumerate(tab.columns)}
                 second: list[dict] = []
             else:
-                columns = _find_columns(sheet.header, tab)
+                columns = find_columns(sheet.header, tab)
                 second = sheet.second
                 missing = [c.header for c in tab.columns if c.required and c.header not in columns]
                 if missing:
@@ -699,18 +689,6 @@ def _contract_tab(title: str) -> Tab | None:
         if find_tab({title: []}, tab.name) is not None:
             return tab
     return None
-
-
-def _header_format(sheet_id: int, width: int) -> dict:
-    request = {"repeatCell": dict(HEADER_FORMAT["repeatCell"])}
-    request["repeatCell"]["range"] = {
-        "sheetId": sheet_id,
-        "startRowIndex": 0,
-        "endRowIndex": 1,
-        "startColumnIndex": 0,
-        "endColumnIndex": max(width, 1),
-    }
-    return request
 
 
 def _date_format(sheet_id: int, column: int) -> dict:

@@ -362,12 +362,15 @@ def _status_colour_rules(sheet_id: int, first_column: int, last_column: int, fir
     ]
 
 
-def _header_format(sheet_id: int, row: int) -> dict:
-    """Bold on a light blue background for the header row `row` (0-based)."""
+def header_format(sheet_id: int, row: int = 0, width: int | None = None) -> dict:
+    """Bold on a light blue background for the header row `row` (0-based), `width` columns or all."""
     bold = {"userEnteredFormat": {"textFormat": {"bold": True}, "backgroundColor": _rgb("D9E1F2")}}
+    cells = {"sheetId": sheet_id, "startRowIndex": row, "endRowIndex": row + 1}
+    if width is not None:
+        cells |= {"startColumnIndex": 0, "endColumnIndex": max(width, 1)}
     return {
         "repeatCell": {
-            "range": {"sheetId": sheet_id, "startRowIndex": row, "endRowIndex": row + 1},
+            "range": cells,
             "cell": bold,
             "fields": "userEnteredFormat(textFormat,backgroundColor)",
         }
@@ -378,7 +381,7 @@ def status_tab_format(sheet_id: int) -> list[dict]:
     """Header format, status colours and a warning-only protection for a new status tab."""
     protected = {"range": {"sheetId": sheet_id}, "description": "written by the sync service", "warningOnly": True}
     return [
-        _header_format(sheet_id, 5),
+        header_format(sheet_id, 5),
         *_status_colour_rules(sheet_id, 2, 2, 6),
         {"addProtectedRange": {"protectedRange": protected}},
     ]
@@ -386,4 +389,4 @@ def status_tab_format(sheet_id: int) -> list[dict]:
 
 def summary_tab_format(sheet_id: int) -> list[dict]:
     """Header format and status colours for a new tab of the provincial summary."""
-    return [_header_format(sheet_id, 0), *_status_colour_rules(sheet_id, 2, 25, 1)]
+    return [header_format(sheet_id), *_status_colour_rules(sheet_id, 2, 25, 1)]
