@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from sync.logs import MASK, SECRET_NAME
+
 
 class ConfigError(Exception):
     """A configuration problem; the message names the file, the key path and the bad value."""
@@ -384,20 +386,18 @@ def load_config(path: str | Path, workbooks: str | Path | None = None) -> Config
         raise ConfigError(_explain(exc, layers, merged)) from None
 
 
-SECRET_WORDS = ("password", "secret", "token", "private_key")
-
-
 def effective(config: Config) -> dict:
-    """The configuration as plain data, with every secret-looking value masked."""
+    """The configuration as plain data, with every value under a secret-looking key masked (the
+    same names the logs mask, sync.logs.SECRET_NAME)."""
 
     def mask(value: Any, key: str = "") -> Any:
         if isinstance(value, dict):
             return {k: mask(v, k) for k, v in value.items()}
         if isinstance(value, list):
             return [mask(v) for v in value]
-        secret = any(word in key.lower() for word in SECRET_WORDS) and not key.endswith("_env")
+        secret = SECRET_NAME.search(key) and not key.endswith("_env")
         if value and secret:  # `password_env` names a variable; it is not the password
-            return "********"
+            return MASK
         return value
 
     return mask(config.model_dump(mode="json"))
