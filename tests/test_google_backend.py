@@ -94,6 +94,17 @@ def test_first_sync_is_frugal_and_an_unchanged_second_sync_reads_and_writes_noth
     assert sheets_requests(server.stats()) == SUMMARY_WRITE  # the provincial summary only
 
 
+def test_a_cached_spreadsheet_is_read_again_once_the_cache_is_older_than_its_limit(google, server):
+    config, _ = google
+    sync(config)
+    google_settings = config.backend.google.model_copy(update={"cache_max_age_hours": 0})
+    stale = config.model_copy(update={"backend": config.backend.model_copy(update={"google": google_settings})})
+    server.reset()
+    again = sync(stale)
+    assert again.status_written == [] and len(again.status_unchanged) == 17
+    assert sheets_requests(server.stats())["values.batchGet"] == 17 + 1  # 5718 lacks a tab: a 400, then again
+
+
 def test_officer_cells_are_never_written_and_status_text_stays_text(google, server):
     config, ids = google
     before = {sid: {t: server.values(sid, t) for t in titles(server, sid) if t != STATUS} for sid in ids.values()}
