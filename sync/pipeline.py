@@ -79,14 +79,22 @@ class SyncOutcome:
     status_unchanged: list[str] = field(default_factory=list)
     status_failed: list[str] = field(default_factory=list)
     summary: str = ""
-    memos: list[Path] = field(default_factory=list)
-    planned_memos: list[str] = field(default_factory=list)
     stopped: bool = False  # a stop was requested: not every district was processed, no memos, no summary
     delivery: Delivery | None = None  # what happened to memos (sync/delivery.py); None without email
 
     @property
     def unreadable(self) -> list[DistrictResult]:
         return [d for d in self.report.districts if not d.readable]
+
+    @property
+    def memos(self) -> list[Path]:
+        """The .eml files of the memos this run delivered."""
+        return list(self.delivery.paths) if self.delivery else []
+
+    @property
+    def planned_memos(self) -> list[str]:
+        """The memos this run queued (a dry run: would queue)."""
+        return list(self.delivery.planned) if self.delivery else []
 
 
 def _write_status(backend: Backend, district: District, result: DistrictResult, as_of, checked_at, outcome):
@@ -243,8 +251,6 @@ def _run_sync(
             resend=resend,
             kinds=memo_kinds,
         )
-        outcome.planned_memos = list(outcome.delivery.planned)
-        outcome.memos = list(outcome.delivery.paths)
     if dry_run:
         return outcome
 
