@@ -109,6 +109,19 @@ def demo(tmp_path: Path, demo_master: Path) -> Path:
     return write_config(tmp_path, workbooks)
 
 
+# Every rule of the letter, by the ids of DOMAIN.md §2 (and activities.reported for item 6).
+RULE_IDS = (
+    "committee.sectors",
+    "committee.roles",
+    "network.members",
+    "mou.sectors",
+    "centers.assessed",
+    "plan.coverage",
+    "activities.reported",
+    "documents.submitted",
+    "monthly.report",
+)
+
 SECTORS = ["ภาครัฐ", "ภาคเอกชน", "ภาคประชาสังคม", "ภาควิชาการ", "ภาคศาสนา", "ภาคสื่อมวลชน", "ภาคประชาชน"]
 DIMENSIONS = ["P1", "P2", "P3", "P4", "P5"]
 

@@ -8,7 +8,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from cli import cli
-from tests.conftest import save_workbook
+from tests.conftest import RULE_IDS, save_workbook
 
 SCHEMA = json.loads((Path(__file__).parent / "report_schema.json").read_text(encoding="utf-8"))
 
@@ -112,17 +112,7 @@ def test_no_email_writes_no_memo(config_path):
 def test_rules_lists_every_rule_with_its_item_and_parameters(config_path):
     result = invoke("rules", "--config", config_path)
     assert result.exit_code == 0
-    for rule_id in (
-        "committee.sectors",
-        "committee.roles",
-        "network.members",
-        "mou.sectors",
-        "centers.assessed",
-        "plan.coverage",
-        "activities.reported",
-        "documents.submitted",
-        "monthly.report",
-    ):
+    for rule_id in RULE_IDS:
         assert rule_id in result.stdout
     assert "min_members=1" in result.stdout
 

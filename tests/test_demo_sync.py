@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from cli import cli
 from sync.config import load_config
-from tests.conftest import snapshot
+from tests.conftest import RULE_IDS, snapshot
 from tests.test_cli import SCHEMA
 
 AS_OF = "2025-01-21"
@@ -58,16 +58,7 @@ def test_check_json_covers_all_eight_items_and_every_rule(demo):
     jsonschema.validate(report, SCHEMA)
     findings = [f for d in report["districts"] for f in d["findings"]]
     rules = {f["rule"] for f in findings}
-    assert {
-        "committee.sectors",
-        "committee.roles",
-        "network.members",
-        "mou.sectors",
-        "centers.assessed",
-        "plan.coverage",
-        "documents.submitted",
-        "monthly.report",
-    } <= rules
+    assert set(RULE_IDS) <= rules
     assert {
         "data.missing_tab",
         "data.missing_column",
