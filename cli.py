@@ -13,8 +13,8 @@ import click
 from sync import clock, console, logs
 from sync.config import ConfigError, load_config
 from sync.dates import DateParseError, parse_as_of
-from sync.lock import LockBusy, run_lock
 from sync.pipeline import check_all, run_sync, select_districts
+from sync.service.lock import LockBusy, run_lock
 
 EXIT_BUSY = 3  # another run (or another serve) holds the lock
 
@@ -172,7 +172,7 @@ def sync(config_path, workbooks, codes, as_of, dry_run, no_email, wait, resend):
     console.show_outcome(outcome)
     delivery = outcome.delivery
     if delivery:
-        from sync.delivery import describe
+        from sync.delivery.email import describe
 
         for line in describe(delivery, config):
             click.echo(line)
@@ -291,8 +291,8 @@ def memo_preview(config_path, workbooks, code, kind, as_of, pdf_path, html_path)
     configuration error.
     """
     from sync.backends import open_backend
-    from sync.delivery import preview
-    from sync.memos import keep_whole, render_html
+    from sync.delivery.policy import preview
+    from sync.outputs.memos import keep_whole, render_html
 
     if kind == "reminder" and not code:
         raise click.BadParameter("a reminder needs --district CODE", param_hint="--district")
@@ -313,12 +313,12 @@ def memo_preview(config_path, workbooks, code, kind, as_of, pdf_path, html_path)
     click.echo("-" * 72)
     click.echo(memo.text, nl=False)
     if html_path:
-        from sync.pdf import font_base
+        from sync.outputs.pdf import font_base
 
         Path(html_path).write_text(render_html(memo.kind, memo.context, font_base()), encoding="utf-8")
         click.echo(f"HTML written to {html_path}", err=True)
     if pdf_path:
-        from sync.pdf import render_pdf
+        from sync.outputs.pdf import render_pdf
 
         Path(pdf_path).write_bytes(render_pdf(memo.html, keep_whole(config)))
         click.echo(f"PDF written to {pdf_path}", err=True)
@@ -332,7 +332,7 @@ def serve(config_path):
     Runs until SIGTERM or SIGINT (the district in hand is finished first). Exit status: 0 stopped
     by a signal, 2 configuration error, 3 another `serve` holds the service lock.
     """
-    from sync.service import Service
+    from sync.service.scheduler import Service
 
     config, _ = _setup(config_path, None, ())
     if logging.getLogger("khoknongna").getEffectiveLevel() > logging.INFO:
@@ -349,7 +349,7 @@ def serve(config_path):
 
 
 def _runs(config, limit: int):
-    from sync.history import History
+    from sync.service.history import History
 
     state = Path(config.outputs.state)
     if not (state / "history.sqlite").exists():
@@ -365,7 +365,7 @@ def history_command(config_path, limit, fmt):
     """Print the latest runs, newest first: times, status, districts, findings by status, memos, errors."""
     from dataclasses import asdict
 
-    from sync.service import format_runs
+    from sync.service.scheduler import format_runs
 
     config, _ = _setup(config_path, None, ())
     runs = _runs(config, limit) or []
@@ -388,7 +388,7 @@ def history_command(config_path, limit, fmt):
 )
 def status(config_path, max_age):
     """Is the service alive? Prints one line why; exit 0 when the last run finished and is recent enough, 1 if not."""
-    from sync.service import health
+    from sync.service.scheduler import health
 
     config, _ = _setup(config_path, None, ())
     runs = _runs(config, 5)

@@ -53,10 +53,10 @@ from sync.checker import Checker  # noqa: E402
 from sync.config import Config, District, load_config  # noqa: E402
 from sync.model import RawWorkbook  # noqa: E402
 from sync.normalise import find_tab  # noqa: E402
+from sync.outputs.status_tab import build_status_sheet  # noqa: E402
 from sync.pipeline import run_sync  # noqa: E402
 from sync.provision import Provisioner, Workbook, read_workbook  # noqa: E402
 from sync.schema import STATUS, TABS  # noqa: E402
-from sync.status_tab import build_status_sheet  # noqa: E402
 from sync.texts import moment  # noqa: E402
 from tests.sheets_server import SheetsServer  # noqa: E402
 from tests.sheets_server.clients import gspread_client, service_account_credentials  # noqa: E402

@@ -20,8 +20,8 @@ sys.path.insert(0, str(REPO))
 from sync.backends import open_backend  # noqa: E402
 from sync.config import load_config  # noqa: E402
 from sync.dates import parse_as_of  # noqa: E402
-from sync.memos import keep_whole, reminder, summary  # noqa: E402
-from sync.pdf import render_pdf  # noqa: E402
+from sync.outputs.memos import keep_whole, reminder, summary  # noqa: E402
+from sync.outputs.pdf import render_pdf  # noqa: E402
 from sync.pipeline import check_all, select_districts  # noqa: E402
 
 

@@ -194,7 +194,7 @@ class Email(_Model):
 
 
 class Reminders(_Model):
-    """When memos go out (sync/delivery.py). A day count of 0 switches that memo off."""
+    """When memos go out (sync/delivery/policy.py). A day count of 0 switches that memo off."""
 
     due_soon_days: int = Field(5, ge=0, le=60)  # a 'due soon' reminder this many days before each due date
     overdue_after_days: int = Field(1, ge=0, le=60)  # an 'overdue' reminder this many days after it (1: the day after)

@@ -16,14 +16,14 @@ from sync import clock
 from sync.backends import Backend, SourceUnreadable, WriteConflict, open_backend
 from sync.checker import Checker, DistrictResult, Report
 from sync.config import Config, District
-from sync.delivery import Delivery, deliver
-from sync.history import FAILED, OK, STOPPED, History, Run
-from sync.lock import remove_leftovers, run_lock
+from sync.delivery.email import Delivery, deliver
 from sync.normalise import find_tab
+from sync.outputs.sheet import same_content
+from sync.outputs.status_tab import build_status_sheet
+from sync.outputs.summary import build_summary
 from sync.schema import STATUS
-from sync.sheet import same_content
-from sync.status_tab import build_status_sheet
-from sync.summary import build_summary
+from sync.service.history import FAILED, OK, STOPPED, History, Run
+from sync.service.lock import remove_leftovers, run_lock
 from sync.texts import moment
 
 log = logging.getLogger("khoknongna")
@@ -80,7 +80,7 @@ class SyncOutcome:
     status_failed: list[str] = field(default_factory=list)
     summary: str = ""
     stopped: bool = False  # a stop was requested: not every district was processed, no memos, no summary
-    delivery: Delivery | None = None  # what happened to memos (sync/delivery.py); None without email
+    delivery: Delivery | None = None  # what happened to memos (sync/delivery/email.py); None without email
 
     @property
     def unreadable(self) -> list[DistrictResult]:
@@ -240,7 +240,7 @@ def _run_sync(
         return outcome
 
     whole_province = len(districts) == len(config.districts)
-    if email:  # the reminder policy, the ledger, then SMTP or the outbox (sync/delivery.py)
+    if email:  # the reminder policy, the ledger, then SMTP or the outbox (sync/delivery/email.py)
         outcome.delivery = deliver(
             config,
             report,

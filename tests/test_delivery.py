@@ -17,12 +17,12 @@ from click.testing import CliRunner
 from cli import cli
 from sync.checker import Checker
 from sync.config import ConfigError, load_config
-from sync.history import History
-from sync.ledger import Ledger
-from sync.mailer import Mailer
-from sync.memos import HeaderError, Memo, reminder, to_email
+from sync.delivery.ledger import Ledger
+from sync.delivery.mailer import Mailer
 from sync.model import RawWorkbook
+from sync.outputs.memos import HeaderError, Memo, reminder, to_email
 from sync.pipeline import run_sync, select_districts
+from sync.service.history import History
 from tests.conftest import AS_OF, CONFIG_DIR, compliant_tabs, save_workbook, write_config
 
 NOW = dt.datetime(2025, 1, 21, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))

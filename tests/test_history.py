@@ -8,9 +8,9 @@ from contextlib import closing
 import pytest
 
 from sync.config import load_config
-from sync.history import FAILED, INTERRUPTED, OK, RUNNING, STOPPED, History, Run
+from sync.outputs.summary import _history
 from sync.pipeline import run_sync
-from sync.summary import _history
+from sync.service.history import FAILED, INTERRUPTED, OK, RUNNING, STOPPED, History, Run
 from sync.texts import texts
 from tests.conftest import AS_OF, compliant_tabs, save_workbook, write_config
 

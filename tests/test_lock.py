@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from sync.lock import FileLock, LockBusy, remove_leftovers, run_lock
+from sync.service.lock import FileLock, LockBusy, remove_leftovers, run_lock
 from tests.conftest import REPO, save_workbook
 
 GOOD = {"รายงานรายเดือน": [["เดือนที่รายงาน", "วันที่ส่ง", "กิจกรรมที่ดำเนินการ"], ["ธ.ค. 67", "2024-12-18", "อบรม"]]}
@@ -53,7 +53,7 @@ def test_a_wait_ends_when_the_lock_is_released_or_a_stop_is_requested(tmp_path):
 
 def test_the_lock_of_a_killed_process_is_free_at_once(tmp_path):
     code = (
-        "import sys, time; sys.path.insert(0, '.'); from sync.lock import FileLock; "
+        "import sys, time; sys.path.insert(0, '.'); from sync.service.lock import FileLock; "
         f"FileLock({str(tmp_path / 'run.lock')!r}, command='holder').acquire(); print('held', flush=True); "
         "time.sleep(60)"
     )

@@ -6,9 +6,9 @@ import pytest
 
 from sync.checker import Checker, Report
 from sync.config import load_config
-from sync.delivery import plan, reminder_trigger, summary_trigger
-from sync.memos import reminder
+from sync.delivery.policy import plan, reminder_trigger, summary_trigger
 from sync.model import RawWorkbook
+from sync.outputs.memos import reminder
 from tests.conftest import AS_OF, compliant_tabs, write_config
 
 D = dt.date
@@ -142,8 +142,8 @@ def test_content_hash_ignores_the_date_and_day_counts_but_not_what_is_open(confi
 
 
 def test_a_summary_day_off_moves_to_the_next_working_day_as_the_scheduler_does(tmp_path):
-    from sync.delivery import summary_trigger
-    from sync.service import Service, is_summary_day
+    from sync.delivery.policy import summary_trigger
+    from sync.service.scheduler import Service, is_summary_day
 
     config = configured(tmp_path, "reminders: {summary_day: 21, catch_up_days: 0}\n")
     saturday, monday = dt.date(2025, 6, 21), dt.date(2025, 6, 23)

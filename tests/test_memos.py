@@ -5,8 +5,8 @@ from email import message_from_bytes, policy
 from email.header import decode_header, make_header
 
 from sync.checker import Checker, Report
-from sync.memos import reminder, summary, to_email
 from sync.model import RawWorkbook
+from sync.outputs.memos import reminder, summary, to_email
 from tests.conftest import AS_OF, compliant_tabs
 
 

@@ -18,9 +18,9 @@ from pythainlp.tokenize import word_tokenize
 
 from sync.checker import Checker, Report
 from sync.config import load_config
-from sync.memos import keep_whole, reminder, summary
 from sync.model import RawWorkbook
-from sync.pdf import recompose_sara_am, render_pdf, typeset
+from sync.outputs.memos import keep_whole, reminder, summary
+from sync.outputs.pdf import recompose_sara_am, render_pdf, typeset
 from tests.conftest import AS_OF, compliant_tabs, write_config
 
 # Words that need the font's mark positioning: stacked vowel + tone, tall consonants, descenders.

@@ -19,11 +19,11 @@ from click.testing import CliRunner
 from cli import cli
 from sync import clock
 from sync.config import ConfigError, Schedule, load_config
-from sync.history import FAILED, INTERRUPTED, OK, RUNNING, STOPPED, History, Run
-from sync.lock import FileLock
 from sync.logs import MASK, Masker, MaskSecrets, secrets_from_config, secrets_from_environ
 from sync.schema import STATUS
-from sync.service import (
+from sync.service.history import FAILED, INTERRUPTED, OK, RUNNING, STOPPED, History, Run
+from sync.service.lock import FileLock
+from sync.service.scheduler import (
     REMINDERS,
     SUMMARY,
     SYNC,

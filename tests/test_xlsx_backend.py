@@ -11,7 +11,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sync.backends import SourceUnreadable, WriteConflict
 from sync.backends.xlsx import XlsxBackend
 from sync.config import load_config
-from sync.sheet import Sheet
+from sync.outputs.sheet import Sheet
 from tests.conftest import save_workbook, snapshot, write_config
 
 

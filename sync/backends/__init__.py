@@ -6,7 +6,7 @@ from typing import Protocol
 
 from sync.config import Config, District
 from sync.model import RawWorkbook
-from sync.sheet import Sheet
+from sync.outputs.sheet import Sheet
 
 
 class SourceUnreadable(Exception):

@@ -27,8 +27,8 @@ from sync.backends.google_http import RetryPolicy, SheetsHTTPClient
 from sync.config import Config, ConfigError, District
 from sync.model import RawWorkbook, Status, column_letter
 from sync.normalise import find_tab
+from sync.outputs.sheet import COLOURS, Sheet
 from sync.schema import STATUS, TABS
-from sync.sheet import COLOURS, Sheet
 from sync.texts import status_label, texts
 
 log = logging.getLogger("khoknongna.google")

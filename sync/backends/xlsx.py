@@ -23,8 +23,8 @@ from sync.backends import SourceUnreadable, WriteConflict
 from sync.config import Config, District
 from sync.model import RawWorkbook, Status
 from sync.normalise import find_tab
+from sync.outputs.sheet import COLOURS, Sheet
 from sync.schema import STATUS
-from sync.sheet import COLOURS, Sheet
 
 
 def _fingerprint(data: bytes) -> str:

@@ -7,8 +7,8 @@ from itertools import groupby
 
 from sync.checker import DistrictResult
 from sync.model import Finding
+from sync.outputs.sheet import Sheet
 from sync.schema import STATUS
-from sync.sheet import Sheet
 from sync.textnorm import to_thai_digits
 from sync.texts import item_title, render, status_label, texts
 

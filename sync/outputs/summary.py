@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sync.checker import UNREADABLE, Report
 from sync.config import Config
-from sync.history import Run
 from sync.model import Status
+from sync.outputs.sheet import Sheet
 from sync.schema import ITEMS
-from sync.sheet import Sheet
+from sync.service.history import Run
 from sync.texts import render, status_label, texts
 
 

@@ -9,7 +9,7 @@ Three jobs, on the `schedule` library in Asia/Bangkok time:
 * summary: daily at a time, doing something only on the summary day (21 by default; the next
   working day when that is a day off and working_days_only): plus the provincial summary memo.
 
-Runs happen one at a time (the run lock, see sync.lock); one `serve` per state folder (the
+Runs happen one at a time (the run lock, see sync.service.lock); one `serve` per state folder (the
 service lock). A failing job is logged with its traceback and the loop goes on. SIGTERM/SIGINT
 finish the district in hand, record the run as stopped and exit 0. At start, runs missed while the
 service was down are caught up by a single run.
@@ -33,8 +33,8 @@ import schedule as scheduling
 from sync import clock
 from sync.config import Config, Schedule
 from sync.deadlines import is_working_day, summary_date
-from sync.history import FAILED, INTERRUPTED, OK, RUNNING, STOPPED, History, Run
-from sync.lock import LockBusy, current_command, run_lock, serve_lock
+from sync.service.history import FAILED, INTERRUPTED, OK, RUNNING, STOPPED, History, Run
+from sync.service.lock import LockBusy, current_command, run_lock, serve_lock
 
 log = logging.getLogger("khoknongna.service")
 

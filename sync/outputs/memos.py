@@ -1,7 +1,7 @@
 """Thai memos (บันทึกข้อความ, DOMAIN.md §7) rendered from templates/memo and packed as emails.
 
 One jinja2 template per kind gives the plain-text part, and one gives the HTML that is both the
-email's HTML part and (through sync/pdf.py) the A4 PDF attached to it. Text from spreadsheets only
+email's HTML part and (through sync/outputs/pdf.py) the A4 PDF attached to it. Text from spreadsheets only
 ever reaches bodies (escaped in HTML); headers are built from configuration and checked: a value
 with a line break or control character raises HeaderError instead of being sent.
 """
@@ -100,7 +100,7 @@ def _render(kind: str, context: dict) -> tuple[str, str]:
 
 def render_html(kind: str, context: dict, font_base: str = "") -> str:
     """The memo's HTML. `font_base` prefixes the Sarabun file names of @font-face: empty for the
-    email and the PDF (sync/pdf.py resolves them against the font folder), a file: URI for an
+    email and the PDF (sync/outputs/pdf.py resolves them against the font folder), a file: URI for an
     HTML file a browser should show in Sarabun."""
     template = environment(autoescape=True).get_template(f"memo/{kind}.html.j2")
     return template.render(**context, font_base=font_base)

@@ -4,7 +4,7 @@ Key: (district, kind, period, content_hash, generation)
 
 - district: the district code, or "province" for the provincial summary.
 - kind: "reminder" or "summary".
-- period: why the memo exists, from the reminder policy (sync/delivery.py):
+- period: why the memo exists, from the reminder policy (sync/delivery/policy.py):
   "overdue:2025-01-20" (the overdue reminder for things due on 2025-01-20),
   "due_soon:2025-02-20", "2025-01" (the summary of January 2025), or "manual:2025-01-23"
   (sent with `--resend` on a day the policy sends nothing).

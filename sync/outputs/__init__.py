@@ -1,0 +1,1 @@
+"""What people read: the status tab, the provincial summary and the memos, rendered from a report."""

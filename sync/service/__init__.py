@@ -1,0 +1,1 @@
+"""Running unattended: the scheduler, the run lock and the run history."""
