@@ -163,10 +163,18 @@ class Backend(_Model):
         return self
 
 
+class OutputFont(_Model):
+    """The typeface of what the service writes into spreadsheets (status tab, summary); never officers' cells."""
+
+    name: str = Field("TH Sarabun New", min_length=1, max_length=100)
+    size: float = Field(14, ge=6, le=72)
+
+
 class Outputs(_Model):
     summary: Path | None = None  # the provincial summary workbook (xlsx backend; Google: backend.google)
     outbox: Path
     state: Path
+    font: OutputFont = OutputFont()
 
 
 class Smtp(_Model):

@@ -20,17 +20,65 @@ COLOURS = {
 }
 
 
+@dataclass(frozen=True)
+class Font:
+    """The typeface of a whole sheet the service writes (never an officer's cells)."""
+
+    name: str = "TH Sarabun New"
+    size: float = 14
+
+
+@dataclass(frozen=True)
+class PrintSetup:
+    """How a sheet prints: A4, landscape or not, fitted to one page wide, rows repeated on every page."""
+
+    landscape: bool = True
+    fit_width: bool = True
+    repeat_rows: tuple[int, int] | None = None  # first and last row (0-based) printed atop every page
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A native chart over a block of the same sheet: categories down `category_column`, one series per
+    column of `series_columns` (their names in `header_row`), rows `first_row`..`last_row` (0-based)."""
+
+    title: str
+    header_row: int
+    first_row: int
+    last_row: int
+    category_column: int
+    series_columns: tuple[int, ...]
+    anchor: tuple[int, int]  # the cell (row, column) its top-left corner sits on
+    stacked: bool = True
+    horizontal: bool = False  # bars instead of columns
+    size: tuple[float, float] = (16, 9)  # width and height in cm
+
+
 @dataclass
 class Sheet:
-    """Rows of plain values (text is never a formula); `styles` maps (row, col), 0-based, to
-    "title", "header" or a Status; `volatile` cells (e.g. the check time) are not content."""
+    """Rows of plain values (text is never a formula) and how they look.
+
+    - `styles` maps (row, col), 0-based, to "title", "header", "bold", "link" or a Status;
+      a "link" cell's target is `links[(row, col)]`, else its own text.
+    - `merges` are (first_row, first_col, last_row, last_col), 0-based and inclusive.
+    - `row_heights` are in points, set for every row a reader's program would not size by itself
+      (wrapped or multi-line text): neither Excel nor LibreOffice recomputes them for a written file.
+    - `volatile` cells (e.g. the check time) are not content: a change there alone is no change.
+    """
 
     title: str
     rows: list[list[Any]]
     styles: dict[tuple[int, int], str | Status] = field(default_factory=dict)
-    widths: list[int] = field(default_factory=list)
+    widths: list[float] = field(default_factory=list)
     frozen_rows: int = 0
     volatile: set[tuple[int, int]] = field(default_factory=set)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    row_heights: dict[int, float] = field(default_factory=dict)
+    links: dict[tuple[int, int], str] = field(default_factory=dict)
+    font: Font | None = None
+    print_setup: PrintSetup | None = None
+    protected: bool = False  # against accidental edits (a warning, not a password)
+    charts: list[Chart] = field(default_factory=list)
 
     def content(self) -> list[list[str]]:
         """The rows as text, volatile cells blanked and trailing blanks trimmed: what a change is."""
