@@ -29,6 +29,11 @@ class Status(StrEnum):
         """Something an officer has to act on."""
         return self not in (Status.OK, Status.PENDING)
 
+    @property
+    def needs_action(self) -> bool:
+        """The district must act (DOMAIN.md §6 "Needs action"); `late` was done, only late, and needs none."""
+        return self in (Status.INCOMPLETE, Status.OVERDUE, Status.DUE_SOON, Status.INVALID, Status.ERROR)
+
 
 _SEVERITY = {
     Status.PENDING: 0,
