@@ -24,8 +24,9 @@ from sync.atomic import atomic_write
 from sync.checker import Report
 from sync.config import Config
 from sync.delivery.ledger import Entry, Ledger
+from sync.delivery.message import Attachment, HeaderError, to_email, wire_bytes
 from sync.delivery.policy import KINDS, Planned, plan
-from sync.outputs.memos import HeaderError, keep_whole, to_email
+from sync.outputs.memos import keep_whole
 
 log = logging.getLogger("khoknongna")
 
@@ -87,7 +88,8 @@ def _queue(config: Config, ledger: Ledger, item: Planned, now: dt.datetime, rese
         delivery.rejected.append(f"{memo.file_name}: PDF not made: {type(exc).__name__}: {exc}")
         return
     try:
-        message = to_email(memo, config, now, pdf=pdf)
+        attachments = (Attachment(pdf, "application", "pdf", memo.attachment_name),) if pdf is not None else ()
+        message = to_email(memo, config, now, attachments=attachments)
     except HeaderError as exc:
         log.error("memo %s not sent: %s", memo.file_name, exc)
         delivery.rejected.append(f"{memo.file_name}: {exc}")
@@ -99,7 +101,7 @@ def _queue(config: Config, ledger: Ledger, item: Planned, now: dt.datetime, rese
         subject=memo.subject,
         sender=config.email.sender,
         recipients=list(dict.fromkeys(memo.recipients + memo.cc)),
-        message=message.as_bytes(policy=message.policy.clone(linesep="\r\n")),  # SMTP wants CRLF lines
+        message=wire_bytes(message),
         resend=resend,
     )
     delivery.planned.append(memo.file_name)

@@ -1,9 +1,8 @@
-"""Thai memos (บันทึกข้อความ, DOMAIN.md §7) rendered from templates/memo and packed as emails.
+"""Thai memos (บันทึกข้อความ, DOMAIN.md §7) rendered from templates/memo.
 
 One jinja2 template per kind gives the plain-text part, and one gives the HTML that is both the
-email's HTML part and (through sync/outputs/pdf.py) the A4 PDF attached to it. Text from spreadsheets only
-ever reaches bodies (escaped in HTML); headers are built from configuration and checked: a value
-with a line break or control character raises HeaderError instead of being sent.
+email's HTML part and (through sync/outputs/pdf.py) the A4 PDF attached to it. Text from
+spreadsheets is escaped in HTML. sync/delivery/message.py packs a memo as an e-mail.
 """
 
 from __future__ import annotations
@@ -12,15 +11,11 @@ import datetime as dt
 import hashlib
 import json
 import re
-import secrets
 from dataclasses import dataclass, field
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime
 from itertools import groupby
 
 from sync.checker import DistrictResult, Report
-from sync.config import ADDRESS, Config
+from sync.config import Config
 from sync.deadlines import effective_due
 from sync.model import Finding, Status
 from sync.schema import DOCUMENT_ITEMS, ITEMS, STATUS
@@ -31,11 +26,6 @@ from sync.texts import environment, item_title, render, status_label, texts
 # documents' due date (item 7, schema.DOCUMENT_ITEMS), so that is when they are due.
 # Details that change every day without the memo asking anything new; left out of the content hash.
 VOLATILE_DETAILS = ("days_late",)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
-
-
-class HeaderError(ValueError):
-    """A header value that would break out of its header (line break or control character)."""
 
 
 @dataclass
@@ -215,42 +205,3 @@ def _unique(addresses: list[str], exclude=()) -> list[str]:
             seen.add(address.lower())
             unique.append(address)
     return unique
-
-
-def check_header(name: str, value: str) -> str:
-    """`value`, or HeaderError when it holds a line break or another control character."""
-    if _CONTROL.search(value):
-        raise HeaderError(f"{name} header refused: it contains a line break or control character: {value[:80]!r}")
-    return value
-
-
-def check_address(name: str, value: str) -> Address:
-    check_header(name, value)
-    if not ADDRESS.fullmatch(value):
-        raise HeaderError(f"{name} header refused: {value[:80]!r} is not a plain email address")
-    return Address(addr_spec=value)
-
-
-def to_email(memo: Memo, config: Config, now: dt.datetime, *, pdf: bytes | None = None) -> EmailMessage:
-    """An RFC 5322 message: plain text and HTML alternatives, and the PDF attached when given.
-
-    Raises HeaderError when a header value (subject, sender, a recipient) would inject headers.
-    """
-    if not memo.recipients:
-        raise HeaderError(f"{memo.file_name}: no recipients (emails of district {memo.key} in the configuration)")
-    sender = check_address("From", config.email.sender)
-    message = EmailMessage()
-    message["Subject"] = check_header("Subject", memo.subject)
-    message["From"] = Address(check_header("From", config.email.sender_name), addr_spec=sender.addr_spec)
-    message["To"] = [check_address("To", a) for a in memo.recipients]
-    if memo.cc:
-        message["Cc"] = [check_address("Cc", a) for a in memo.cc]
-    message["Date"] = format_datetime(now)
-    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to the sender
-    # short enough to stay on one header line (make_msgid's ids get folded)
-    message["Message-ID"] = f"<{secrets.token_hex(12)}.{memo.key}-{memo.kind}@{sender.domain}>"
-    message.set_content(memo.text)
-    message.add_alternative(memo.html, subtype="html")
-    if pdf is not None:
-        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=memo.attachment_name)
-    return message
