@@ -12,7 +12,10 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import groupby
+
+import jinja2
 
 from sync.checker import DistrictResult, Report
 from sync.config import Config
@@ -83,8 +86,14 @@ def _common(config: Config, as_of: dt.date) -> dict:
     }
 
 
+@cache
+def _templates(autoescape: bool) -> jinja2.Environment:
+    """One environment per escaping mode for the whole process: jinja compiles each template once."""
+    return environment(autoescape=autoescape)
+
+
 def _render(kind: str, context: dict) -> tuple[str, str]:
-    text = environment().get_template(f"memo/{kind}.txt.j2").render(**context)
+    text = _templates(False).get_template(f"memo/{kind}.txt.j2").render(**context)
     return text, render_html(kind, context)
 
 
@@ -92,7 +101,7 @@ def render_html(kind: str, context: dict, font_base: str = "") -> str:
     """The memo's HTML. `font_base` prefixes the Sarabun file names of @font-face: empty for the
     email and the PDF (sync/outputs/pdf.py resolves them against the font folder), a file: URI for an
     HTML file a browser should show in Sarabun."""
-    template = environment(autoescape=True).get_template(f"memo/{kind}.html.j2")
+    template = _templates(True).get_template(f"memo/{kind}.html.j2")
     return template.render(**context, font_base=font_base)
 
 
