@@ -254,9 +254,11 @@ def _run_sync(
     if dry_run:
         return outcome
 
-    history.finish(_tally(run, outcome, backend, OK))  # before the summary, whose history tab shows this run
+    # the summary's history tab shows this run; its row says `running` until run_sync finishes it
+    history.finish(_tally(run, outcome, backend, OK), provisional=True)
     if whole_province:
-        outcome.summary = backend.write_summary(build_summary(report, config, history.recent(), checked_at))
+        runs = history.recent(current=run)
+        outcome.summary = backend.write_summary(build_summary(report, config, runs, checked_at))
     else:
         log.info("provincial summary not rewritten: only some districts were checked")
     return outcome
