@@ -387,7 +387,8 @@ def history_command(config_path, limit, fmt):
     "else judged against the schedule).",
 )
 def status(config_path, max_age):
-    """Is the service alive? Prints one line why; exit 0 when the last run finished and is recent enough, 1 if not."""
+    """Is the service alive? Prints one line why, then any memo waiting for the operator; exit 0 when the last run
+    finished and is recent enough and no memo waits for the operator, 1 if not."""
     from sync.service.scheduler import health
 
     config, _ = _setup(config_path, None, ())
@@ -398,7 +399,12 @@ def status(config_path, max_age):
     in_progress = run_lock(Path(config.outputs.state)).busy()
     ok, line = health(runs, clock.now(), config.schedule, in_progress=in_progress, max_age_minutes=max_age)
     click.echo(line)
-    sys.exit(0 if ok else 1)
+    from sync.delivery.email import attention
+
+    operator, waiting = attention(Path(config.outputs.state), config.email.retry, clock.now())
+    for memo_line in operator + waiting:
+        click.echo(memo_line)
+    sys.exit(0 if ok and not operator else 1)
 
 
 if __name__ == "__main__":

@@ -192,6 +192,16 @@ class Smtp(_Model):
         return self.port or {"ssl": 465, "starttls": 587, "none": 25}[self.security]
 
 
+class Retry(_Model):
+    """What happens after a memo was not delivered (sync/delivery/attempts.py)."""
+
+    # connection lost after the whole message was handed over: it may have arrived; send it again at
+    # most this many times (0: never), then hold it for the operator (`sync --resend` sends it)
+    ambiguous_retries: int = Field(1, ge=0, le=3)
+    refused_backoff_minutes: float = Field(60, ge=0, le=10080)  # wait after a temporary refusal (4xx); doubles
+    refused_max_attempts: int = Field(5, ge=1, le=20)  # temporary refusals before the memo is given up
+
+
 class Email(_Model):
     sender: EmailAddress
     sender_name: Annotated[str, AfterValidator(_header_text)] = ""
@@ -199,6 +209,7 @@ class Email(_Model):
     reminder_cc: list[EmailAddress] = []  # copied on every district reminder (e.g. provincial staff)
     summary_cc: list[EmailAddress] = []  # copied on the provincial summary (To: province.staff_emails)
     attach_pdf: bool = True  # attach the memo as an A4 PDF
+    retry: Retry = Retry()
 
 
 class Reminders(_Model):

@@ -150,8 +150,8 @@ def _tally(run: Run, outcome: SyncOutcome, backend: Backend, status: str) -> Run
     run.api_requests = int(getattr(backend, "api_requests", 0))
     run.errors = [f"{d.code} {d.name}: {d.findings[0].details.get('reason', '')}" for d in outcome.unreadable]
     run.errors += [f"{code}: status tab not written" for code in outcome.status_failed]
-    if outcome.delivery and outcome.delivery.error:
-        run.errors.append(f"memos not sent: {outcome.delivery.error}")
+    if outcome.delivery:
+        run.errors += outcome.delivery.problems()
     return run
 
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import socket
 from email import message_from_bytes, policy
 
 import pytest
 import yaml
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from click.testing import CliRunner
 
@@ -24,51 +22,10 @@ from sync.outputs.memos import Memo, reminder
 from sync.pipeline import run_sync, select_districts
 from sync.service.history import History
 from tests.conftest import AS_OF, CONFIG_DIR, compliant_tabs, save_workbook, write_config
+from tests.smtp_support import Server, free_port
 
 NOW = dt.datetime(2025, 1, 21, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 PASSWORD = "s3cret-pass-word"
-
-
-class Sink:
-    """Records what the server accepted; `refuse` makes it refuse every recipient (451)."""
-
-    def __init__(self):
-        self.messages: list[tuple[str, list[str], bytes]] = []
-        self.refuse = False
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse:
-            return "451 4.3.0 try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
-        return "250 OK"
-
-    def parsed(self):
-        return [message_from_bytes(raw, policy=policy.default) for _, _, raw in self.messages]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, port: int, **smtp_options):
-        self.port, self.options, self.sink, self.controller = port, smtp_options, Sink(), None
-
-    def start(self) -> Server:
-        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port, **self.options)
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        if self.controller:
-            self.controller.stop()
-            self.controller = None
 
 
 @pytest.fixture
@@ -118,8 +75,8 @@ def configure(tmp_path, port: int | None, *, pdf=False, smtp: dict | None = None
     return load_config(write_config(tmp_path, tmp_path / "wb", text + extra))
 
 
-def sync(config, tabs, codes=("5702", "5703"), **options):
-    return run_sync(config, AS_OF, select_districts(config, codes), backend=MemoryBackend(tabs), now=NOW, **options)
+def sync(config, tabs, codes=("5702", "5703"), now=NOW, **options):
+    return run_sync(config, AS_OF, select_districts(config, codes), backend=MemoryBackend(tabs), now=now, **options)
 
 
 TWO = {"5702": with_open_items(), "5703": with_open_items()}
@@ -200,30 +157,68 @@ def test_smtp_down_keeps_the_memos_queued_and_the_next_run_sends_them_once(tmp_p
     assert server.sink.parsed()[0]["Subject"].endswith("ข้อมูล ณ ๒๑ ม.ค. ๒๕๖๘")
 
 
-def test_a_refusing_server_keeps_the_memos_queued(tmp_path, server):
+def test_a_server_refusing_for_now_gets_the_memos_again_after_a_growing_wait(tmp_path, server):
     server.start()
     server.sink.refuse = True
     config = configure(tmp_path, server.port)
     refused = sync(config, TWO)
-    assert "451" in refused.delivery.error and refused.delivery.waiting == ["5702-reminder.eml", "5703-reminder.eml"]
+    assert refused.delivery.waiting == ["5702-reminder.eml", "5703-reminder.eml"] and not refused.delivery.ok
+    assert refused.delivery.backing_off[0].startswith("5702-reminder.eml (tried again from ๒๑ ม.ค. ๒๕๖๘ ๑๐:๐๐ น.)")
     server.sink.refuse = False
-    accepted = sync(config, TWO)
-    assert accepted.delivery.sent == ["5702-reminder.eml", "5703-reminder.eml"] and accepted.delivery.skipped
-    sync(config, TWO)
+    tried = server.sink.tries
+    soon = sync(config, TWO, now=NOW + dt.timedelta(minutes=30))
+    assert soon.delivery.sent == [] and server.sink.tries == tried, "not tried again within the wait"
+    later = sync(config, TWO, now=NOW + dt.timedelta(minutes=61))
+    assert later.delivery.sent == ["5702-reminder.eml", "5703-reminder.eml"] and later.delivery.ok
+    sync(config, TWO, now=NOW + dt.timedelta(minutes=90))
     assert len(server.sink.messages) == 2
 
 
-def test_cli_says_when_smtp_is_down_and_exits_1(tmp_path):
+def test_a_memo_refused_for_good_is_given_up_and_shown_by_status(tmp_path, server):
+    server.start()
+    server.sink.refuse = "550 5.1.1 mailbox unavailable"
+    config = configure(tmp_path, server.port)
+    first = sync(config, TWO, codes=("5702",))
+    assert first.delivery.given_up and "550" in first.delivery.given_up[0] and not first.delivery.ok
+    tried = server.sink.tries
+    again = sync(config, TWO, codes=("5702",), now=NOW + dt.timedelta(days=1))
+    assert server.sink.tries == tried and again.delivery.sent == []
+    status = CliRunner().invoke(cli, ["status", "--config", str(tmp_path / "test.yaml"), "--max-age", "100000000"])
+    assert status.exit_code == 1
+    assert "memo 5702-reminder.eml of 2025-01-21 refused by the server, given up: SMTP 127.0.0.1" in status.stdout
+    _, first_run = History(config.outputs.state).recent(2)
+    assert any(e.startswith("memo refused by the server, given up: 5702-reminder.eml") for e in first_run.errors)
+
+
+def test_a_temporary_refusal_is_given_up_after_the_configured_tries(tmp_path, server):
+    server.start()
+    server.sink.refuse = True
+    config = configure(tmp_path, server.port, extra="")
+    config = config.model_copy(
+        update={"email": config.email.model_copy(update={"retry": config.email.retry.model_copy(
+            update={"refused_max_attempts": 3, "refused_backoff_minutes": 10})})}
+    )
+    outcomes = [sync(config, TWO, codes=("5702",), now=NOW + dt.timedelta(minutes=m)) for m in (0, 11, 32, 80, 200)]
+    assert [len(o.delivery.backing_off) for o in outcomes[:2]] == [1, 1]
+    assert outcomes[2].delivery.given_up and server.sink.tries == 3  # after 10 and 20 minutes, then given up
+
+
+def _two_runs_while_smtp_is_down(tmp_path):
     config_path = write_config(
         tmp_path, tmp_path / "wb", f"email: {{smtp: {{host: 127.0.0.1, port: {free_port()}, security: none}}}}\n"
     )
     save_workbook(tmp_path / "wb" / "5702.xlsx", with_open_items())
-    result = CliRunner().invoke(
-        cli, ["sync", "--config", str(config_path), "--district", "5702", "--as-of", "2025-01-21"]
-    )
-    assert result.exit_code == 1, result.output
-    assert "memos: sending failed: SMTP 127.0.0.1" in result.stdout
-    assert "memos: 1 still queued, the next run sends them: 5702-reminder.eml" in result.stdout
+    args = ["sync", "--config", str(config_path), "--district", "5702", "--as-of", "2025-01-21"]
+    return CliRunner().invoke(cli, args), CliRunner().invoke(cli, args)
+
+
+def test_cli_says_memos_are_queued_not_sent_while_smtp_is_down_and_exits_1(tmp_path):
+    for result in _two_runs_while_smtp_is_down(tmp_path):
+        assert result.exit_code == 1, result.output
+        out = result.stdout
+        assert "memos: 1 queued, not sent (SMTP 127.0.0.1:" in out and "cannot connect" in out
+        assert "the next run tries again: 5702-reminder.eml" in out
+        assert "already sent" not in out
 
 
 def test_officer_text_arrives_escaped_and_inert(tmp_path, server):
