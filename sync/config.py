@@ -209,6 +209,8 @@ class Email(_Model):
     reminder_cc: list[EmailAddress] = []  # copied on every district reminder (e.g. provincial staff)
     summary_cc: list[EmailAddress] = []  # copied on the provincial summary (To: province.staff_emails)
     attach_pdf: bool = True  # attach the memo as an A4 PDF
+    attach_docx: bool = True  # attach the memo as an editable Word file (.docx) too
+    pdf_workers: int = Field(2, ge=1, le=8)  # processes that render memo PDFs (the run itself renders none)
     retry: Retry = Retry()
 
 
@@ -219,6 +221,21 @@ class Reminders(_Model):
     overdue_after_days: int = Field(1, ge=0, le=60)  # an 'overdue' reminder this many days after it (1: the day after)
     summary_day: int = Field(21, ge=0, le=28)  # the provincial summary memo on this day of each month
     catch_up_days: int = Field(3, ge=0, le=14)  # a memo day missed (service not run) is made up this many days later
+
+
+class MemoForm(_Model):
+    """How the memo is filed (บันทึกข้อความ)."""
+
+    # "register": ที่ numbers from the register (sync/delivery/register.py); "draft": no number, marked ร่าง
+    numbering: Literal["register", "draft"] = "register"
+    garuda: Path | None = None  # a ตราครุฑ image (PNG, JPEG or SVG) for the top left of the form; none is shipped
+
+    @field_validator("garuda")
+    @classmethod
+    def _image(cls, path: Path | None) -> Path | None:
+        if path is not None and not path.is_file():
+            raise ValueError(f"no image file at {path}")
+        return path
 
 
 class RuleSettings(_Model):
@@ -292,6 +309,7 @@ class Config(_Model):
     outputs: Outputs
     email: Email
     reminders: Reminders = Reminders()
+    memo: MemoForm = MemoForm()
     rules: dict[str, RuleSettings] = {}
     schedule: Schedule = Schedule()
 
@@ -381,7 +399,8 @@ def _resolve_paths(data: dict, base: Path) -> dict:
     google = data.get("backend", {}).get("google") if isinstance(data.get("backend"), dict) else None
     if isinstance(google, dict) and isinstance(google.get("credentials"), str):
         google["credentials"] = str((base / google["credentials"]).resolve())
-    for section, keys in (("backend", ("workbooks",)), ("outputs", ("summary", "outbox", "state"))):
+    paths = (("backend", ("workbooks",)), ("outputs", ("summary", "outbox", "state")), ("memo", ("garuda",)))
+    for section, keys in paths:
         for key in keys:
             value = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None
             if isinstance(value, str):

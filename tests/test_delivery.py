@@ -18,7 +18,7 @@ from sync.delivery.ledger import Ledger
 from sync.delivery.mailer import Mailer
 from sync.delivery.message import HeaderError, to_email
 from sync.model import RawWorkbook
-from sync.outputs.memos import Memo, reminder
+from sync.outputs.memos import Memo, numbered, reminder
 from sync.pipeline import run_sync, select_districts
 from sync.service.history import History
 from tests.conftest import AS_OF, CONFIG_DIR, compliant_tabs, save_workbook, write_config
@@ -99,7 +99,7 @@ def test_memos_arrive_with_the_right_recipients_and_the_thai_text_as_rendered(tm
     assert rcpts == ["cd5702@example.go.th", "nai-amphoe-5702@example.go.th", "provincial-cd@example.go.th"]
     assert server.sink.messages[1][1] == ["cd5703@example.go.th", "provincial-cd@example.go.th"]
     message = server.sink.parsed()[0]
-    memo = expected_reminder(config, "5702", TWO["5702"])
+    memo = numbered(expected_reminder(config, "5702", TWO["5702"]), "ชร ๐๐๑๙.๒/๑")  # the year's first number
     assert message["To"] == "cd5702@example.go.th"
     assert message["Cc"] == "nai-amphoe-5702@example.go.th, provincial-cd@example.go.th"
     assert message["Subject"] == memo.subject
@@ -107,10 +107,13 @@ def test_memos_arrive_with_the_right_recipients_and_the_thai_text_as_rendered(tm
     assert re.fullmatch(r"<[^<>@\s]+@example\.go\.th>", message["Message-ID"]) and message["Date"]
     assert message.get_body(("plain",)).get_content() == memo.text
     assert message.get_body(("html",)).get_content() == memo.html
-    [attachment] = list(message.iter_attachments())
-    assert attachment.get_content_type() == "application/pdf"
-    assert attachment.get_filename() == "memo-5702-reminder-2025-01-21.pdf"
-    assert attachment.get_content().startswith(b"%PDF-")
+    pdf, docx = list(message.iter_attachments())
+    assert pdf.get_content_type() == "application/pdf"
+    assert pdf.get_filename() == "memo-5702-reminder-2025-01-21.pdf"
+    assert pdf.get_content().startswith(b"%PDF-")
+    assert docx.get_content_type() == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert docx.get_filename() == "memo-5702-reminder-2025-01-21.docx" and docx.get_content()[:2] == b"PK"
+    assert "ที่ ชร ๐๐๑๙.๒/๒" in server.sink.parsed()[1].get_body(("plain",)).get_content()
     assert all(ord(c) < 128 for c in raw.decode("ascii")), "headers and bodies are transfer-encoded"
     assert [p.name for p in outcome.memos] == ["5702-reminder.eml", "5703-reminder.eml"]  # the copies kept
 

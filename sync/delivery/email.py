@@ -24,11 +24,10 @@ from pathlib import Path
 from sync.checker import Report
 from sync.config import Config
 from sync.delivery.attempts import DeliveryLedger
+from sync.delivery.compose import queue_memos
 from sync.delivery.ledger import HELD, SENT, Key, Ledger
-from sync.delivery.message import Attachment, HeaderError, to_email, wire_bytes
 from sync.delivery.policy import KINDS, Planned, plan
 from sync.delivery.sending import send_smtp, write_outbox
-from sync.outputs.memos import keep_whole
 
 log = logging.getLogger("khoknongna")
 
@@ -82,38 +81,6 @@ def _fresh(planned: list[Planned], ledger: Ledger, resend: bool, released: set, 
     return fresh
 
 
-def _queue(config: Config, ledger: Ledger, item: Planned, now: dt.datetime, resend: bool, delivery: Delivery):
-    memo = item.memo
-    pdf = None
-    try:
-        if config.email.attach_pdf:
-            from sync.outputs.pdf import render_pdf
-
-            pdf = render_pdf(memo.html, keep_whole(config))
-    except Exception as exc:  # a rendering bug must not stop the other memos; the next run tries again
-        log.exception("memo %s not sent: its PDF could not be made", memo.file_name)
-        delivery.rejected.append(f"{memo.file_name}: PDF not made: {type(exc).__name__}: {exc}")
-        return
-    try:
-        attachments = (Attachment(pdf, "application", "pdf", memo.attachment_name),) if pdf is not None else ()
-        message = to_email(memo, config, now, attachments=attachments)
-    except HeaderError as exc:
-        log.error("memo %s not sent: %s", memo.file_name, exc)
-        delivery.rejected.append(f"{memo.file_name}: {exc}")
-        return
-    ledger.queue(
-        item.key,
-        as_of=(memo.as_of or now.date()).isoformat(),
-        file_name=memo.file_name,
-        subject=memo.subject,
-        sender=config.email.sender,
-        recipients=list(dict.fromkeys(memo.recipients + memo.cc)),
-        message=wire_bytes(message),
-        resend=resend,
-    )
-    delivery.planned.append(memo.file_name)
-
-
 def deliver(
     config: Config,
     report: Report,
@@ -145,8 +112,7 @@ def deliver(
             for entry in ledger.release_held(codes, set(kinds)):
                 released.add(Key(entry.district, entry.kind, entry.period, entry.content_hash))
                 delivery.released.append(entry.file_name)
-        for item in _fresh(planned, ledger, resend, released, delivery):
-            _queue(config, ledger, item, now, resend, delivery)
+        queue_memos(config, ledger, _fresh(planned, ledger, resend, released, delivery), now, resend, delivery)
         (send_smtp if mode == "smtp" else write_outbox)(config, ledger, delivery, now)
         delivery.waiting = [e.file_name for e in ledger.pending()]
     return delivery

@@ -49,20 +49,31 @@ def check_address(name: str, value: str) -> Address:
     return Address(addr_spec=value)
 
 
+def check_headers(memo: Memo, config: Config) -> Address:
+    """The sender's address, or HeaderError when a header (subject, sender, a recipient) would inject
+    headers, or the memo has no recipient."""
+    if not memo.recipients:
+        raise HeaderError(f"{memo.file_name}: no recipients (emails of district {memo.key} in the configuration)")
+    check_header("Subject", memo.subject)
+    check_header("From", config.email.sender_name)
+    for name, addresses in (("To", memo.recipients), ("Cc", memo.cc)):
+        for address in addresses:
+            check_address(name, address)
+    return check_address("From", config.email.sender)
+
+
 def to_email(memo: Memo, config: Config, now: dt.datetime, *, attachments: tuple[Attachment, ...] = ()) -> EmailMessage:
     """An RFC 5322 message: plain text and HTML alternatives, then the attachments.
 
     Raises HeaderError when a header value (subject, sender, a recipient) would inject headers.
     """
-    if not memo.recipients:
-        raise HeaderError(f"{memo.file_name}: no recipients (emails of district {memo.key} in the configuration)")
-    sender = check_address("From", config.email.sender)
+    sender = check_headers(memo, config)
     message = EmailMessage(policy=MEMO_POLICY)
-    message["Subject"] = check_header("Subject", memo.subject)
-    message["From"] = Address(check_header("From", config.email.sender_name), addr_spec=sender.addr_spec)
-    message["To"] = [check_address("To", a) for a in memo.recipients]
+    message["Subject"] = memo.subject
+    message["From"] = Address(config.email.sender_name, addr_spec=sender.addr_spec)
+    message["To"] = [Address(addr_spec=a) for a in memo.recipients]
     if memo.cc:
-        message["Cc"] = [check_address("Cc", a) for a in memo.cc]
+        message["Cc"] = [Address(addr_spec=a) for a in memo.cc]
     message["Date"] = format_datetime(now)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to the sender
     # short enough to stay on one header line (make_msgid's ids get folded)
