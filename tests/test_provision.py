@@ -79,6 +79,7 @@ def test_a_new_spreadsheet_has_the_contract_tabs_drop_downs_formats_and_the_prot
         Kind.CENTER_TYPE: [t.name for t in config.programme.center_types],
         Kind.DIMENSION: [d.name for d in config.programme.dimensions],
         Kind.LEVEL: config.programme.assessment_levels,
+        Kind.DOC_ITEM: ["1", "2", "3", "4", "5"],
     }
     dropdowns = set()
     for sheet, tab in zip(book["sheets"], TABS.values(), strict=False):
@@ -99,7 +100,7 @@ def test_a_new_spreadsheet_has_the_contract_tabs_drop_downs_formats_and_the_prot
             if column.kind is Kind.DATE:
                 assert cell["userEnteredFormat"]["numberFormat"]["type"] == "DATE"
         assert "data" in sheet and len(sheet["data"][0]["rowData"]) == 1000  # drop-downs reach the last row
-    assert dropdowns == {"ภาคี", "ตำแหน่งในคณะทำงาน", "ประเภท", "มิติ 5P", "ผลการประเมิน"}
+    assert dropdowns == {"ภาคี", "ตำแหน่งในคณะทำงาน", "ประเภท", "มิติ 5P", "ผลการประเมิน", "ข้อ"}
     status = book["sheets"][-1]
     assert status["properties"]["sheetId"] == STATUS_SHEET_ID
     assert status["properties"]["gridProperties"]["frozenRowCount"] == 6

@@ -62,7 +62,7 @@ def cell_text(value: str) -> str:
     """
     text = _ILLEGAL.sub("", value)
     if len(text) > MAX_CELL_TEXT:
-        note = texts()["status_tab"]["cut_note"]
+        note = texts()["workbook"]["cut_note"]
         log.warning("a cell of %d characters was cut to Excel's limit of %d", len(text), MAX_CELL_TEXT)
         text = text[: MAX_CELL_TEXT - len(note)] + note
     return text
