@@ -56,12 +56,12 @@ class InitReport:
     def totals(self) -> str:
         by_action = Counter(o.action for o in self.outcomes)
         parts = [f"{by_action[a]} {a}" for a in ("created", "updated", "unchanged", "failed")]
-        sheets = {k: n for k, n in self.requests.items() if k.startswith("sheets.")}
-        reads = sum(n for k, n in sheets.items() if k in ("sheets.get", "sheets.values.batchGet", "sheets.values.get"))
-        drive = sum(n for k, n in self.requests.items() if k.startswith("drive."))
         prefix = "init (dry run, nothing written)" if self.dry_run else "init"
         if self.requests is None:
             return f"{prefix}: {', '.join(parts)}"
+        sheets = {k: n for k, n in self.requests.items() if k.startswith("sheets.")}
+        reads = sum(n for k, n in sheets.items() if k in ("sheets.get", "sheets.values.batchGet", "sheets.values.get"))
+        drive = sum(n for k, n in self.requests.items() if k.startswith("drive."))
         return (
             f"{prefix}: {', '.join(parts)}; requests: {sum(sheets.values())} Sheets"
             f" ({reads} reads, {sum(sheets.values()) - reads} writes), {drive} Drive"
