@@ -3,15 +3,14 @@
 One line per cause (sync/outputs/actions.py); `late` lines need no action and are left out. Lines
 are grouped under the letter's item they concern (a data problem that blocks no check goes in a
 last group, "แก้ไขข้อมูล…"); each group carries its due date and how late it is. A line about a
-data problem names its tab and cell. A memo stays a few pages long: a line quotes at most
-MAX_LINE characters and a group lists at most MAX_LINES lines, then says how many more there are
-(the status tab has them all).
+data problem names its tab and cell (actions.py words it). A memo stays a few pages long: a line
+quotes at most MAX_LINE characters and a group lists at most MAX_LINES lines, then says how many
+more there are (the status tab has them all).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from itertools import groupby
 
 from sync.checker import DistrictResult
@@ -30,45 +29,9 @@ def needing_action(result: DistrictResult) -> list[ActionLine]:
     return [line for line in action_lines(result) if line.needs_action]
 
 
-_ROW = re.compile(r"(\d+):\1")
-_COLUMN = re.compile(r"([A-Z]+):\1")
-
-
-def _place(ref: str) -> str:
-    """'เซลล์ B5', 'แถวที่ ๑' (5:5), 'คอลัมน์ D' (D:D); '' for a whole tab."""
-    place = texts()["memos"]["place"]
-    if not ref:
-        return ""
-    if row := _ROW.fullmatch(ref):
-        return render(place["row"], ref=row.group(1))
-    if column := _COLUMN.fullmatch(ref):
-        return render(place["column"], ref=column.group(1))
-    return render(place["cell"], ref=ref)
-
-
-def _where(cells: list[str], text: str) -> str:
-    """'(แท็บ รายงานรายเดือน เซลล์ B5, B7)' for cells given as tab!B5; the tab left out when `text` names it."""
-    by_tab: dict[str, list[str]] = {}
-    for cell in cells:
-        tab, _, ref = cell.rpartition("!") if "!" in cell else (cell, "", "")
-        by_tab.setdefault(tab, []).append(ref)
-    parts = []
-    for tab, refs in by_tab.items():
-        places = [p for p in map(_place, refs[:5]) if p]
-        shown_tab = "" if tab in text else tab
-        if shown_tab or places:
-            parts.append(render(texts()["memos"]["where"], tab=shown_tab, places=places, more=len(refs) - 5))
-    return " ".join(parts)
-
-
 def line_text(line: ActionLine) -> str:
-    """The line as the memo prints it: shortened, and naming the cell of a data problem."""
-    text = line.text if len(line.text) <= MAX_LINE else line.text[: MAX_LINE - 1] + "…"
-    if line.status is Status.INVALID and line.cells:
-        unnamed = [c for c in line.cells if c.rpartition("!")[2] not in text or "!" not in c]
-        where = _where(unnamed, text) if unnamed else ""
-        text += f" {where}" if where else ""
-    return text
+    """The line as the memo prints it (a data problem's line names its tab and cell), shortened."""
+    return line.text if len(line.text) <= MAX_LINE else line.text[: MAX_LINE - 1] + "…"
 
 
 def _deadline(item: int | None, lines: list[ActionLine], config: Config, as_of: dt.date) -> str:
