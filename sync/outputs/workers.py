@@ -1,0 +1,68 @@
+"""A memo's attachments (the PDF, the .docx) made by worker processes (a small pool,
+`email.pdf_workers`, default 2).
+
+The run's own process then never loads weasyprint, and a large memo does not grow it: laying out
+the provincial summary of 878 districts takes weasyprint some 300 MiB, and python-docx some 50,
+which a worker gives back when the pool closes. Workers are started fresh (spawn), so they carry
+no copy of the run's data either. The attachments of each memo, or the exception that kept them
+from being made, come back in the order the memos were given.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+_words: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Job:
+    """What to make for one memo: the PDF of `print_html`, the .docx of `html` (None: not wanted)."""
+
+    print_html: str | None
+    html: str | None
+    garuda: Path | None = None
+
+
+def _start(words: frozenset[str], pdf: bool) -> None:
+    global _words
+    _words = words
+    if pdf:
+        from sync.outputs import pdf as module
+
+        module._weasyprint()  # loaded once per worker, before the first memo
+
+
+def make(job: Job) -> tuple[bytes | None, bytes | None]:
+    """(PDF, .docx) of one memo; in a worker, or in the calling process."""
+    pdf = docx = None
+    if job.print_html is not None:
+        from sync.outputs.pdf import render_pdf
+
+        pdf = render_pdf(job.print_html, _words)
+    if job.html is not None:
+        from sync.outputs.docx import render_docx
+
+        docx = render_docx(job.html, job.garuda)
+    return pdf, docx
+
+
+def make_all(jobs: Iterable[Job], words: frozenset[str], workers: int = 2) -> Iterator[tuple | Exception]:
+    """The (PDF, .docx) of each job, or the exception raised making them, in order."""
+    jobs = list(jobs)
+    if not jobs:
+        return
+    pdf = any(job.print_html is not None for job in jobs)
+    context = multiprocessing.get_context("spawn")
+    workers = max(1, min(workers, len(jobs)))
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(words, pdf)) as pool:
+        futures = [pool.submit(make, job) for job in jobs]
+        for future in futures:
+            try:
+                yield future.result()
+            except Exception as exc:  # one memo's failure is that memo's, reported by the caller
+                yield exc
