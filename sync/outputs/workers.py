@@ -3,8 +3,8 @@
 
 The run's own process then never loads weasyprint, and a large memo does not grow it: laying out
 the provincial summary of 878 districts takes weasyprint some 300 MiB, and python-docx some 50,
-which a worker gives back when the pool closes. Workers are started fresh (spawn), so they carry
-no copy of the run's data either. The attachments of each memo, or the exception that kept them
+which a worker gives back when the pool closes. Workers are forked by a fork server, not by the
+run, so they carry no copy of the run's data either. The attachments of each memo, or the exception that kept them
 from being made, come back in the order the memos were given.
 """
 
@@ -28,13 +28,18 @@ class Job:
     garuda: Path | None = None
 
 
-def _start(words: frozenset[str], pdf: bool) -> None:
+def _start(words: frozenset[str]) -> None:
     global _words
     _words = words
-    if pdf:
-        from sync.outputs import pdf as module
 
-        module._weasyprint()  # loaded once per worker, before the first memo
+
+def _context():
+    """Workers forked by a fork server that loaded weasyprint and the dictionary once (warm.py):
+    a worker starts in milliseconds instead of some 3 s of CPU. The fork server is a process of
+    its own, started with the first pool and kept for the life of the run (or of `serve`)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["sync.outputs.warm"])
+    return context
 
 
 def make(job: Job) -> tuple[bytes | None, bytes | None]:
@@ -56,10 +61,8 @@ def make_all(jobs: Iterable[Job], words: frozenset[str], workers: int = 2) -> It
     jobs = list(jobs)
     if not jobs:
         return
-    pdf = any(job.print_html is not None for job in jobs)
-    context = multiprocessing.get_context("spawn")
     workers = max(1, min(workers, len(jobs)))
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(words, pdf)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start, initargs=(words,)) as pool:
         futures = [pool.submit(make, job) for job in jobs]
         for future in futures:
             try:
