@@ -5,6 +5,7 @@ paragraph, the summary signed by a person, and the editable .docx beside the PDF
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from contextlib import closing
 
@@ -195,12 +196,29 @@ LAST_PARAGRAPH = "รายละเอียดทุกรายการอ�
 
 
 def test_the_closing_and_signature_never_stand_alone_on_a_page(config):
-    """Memos of growing length: wherever the page breaks, the closing keeps the last paragraph."""
-    moved = 0
+    """Memos of growing length: wherever the page breaks, the closing's page also has the last
+    paragraph and the end of the items before it."""
+    on_later_page = 0
     for rows in range(0, 8):
         memo = numbered(reminder(config, _result(config, _open_items(rows)), AS_OF), f"{PREFIX}/๑")
         pages = _pages(render_pdf(memo.html, keep_whole(config)))
         [closing_page] = [p for p in pages if "จึงเรียนมา" in p]
         assert LAST_PARAGRAPH in closing_page, f"{rows} rows: the closing's page lacks the last paragraph"
-        moved += pages[-1].startswith(LAST_PARAGRAPH) and len(pages) > 1
-    assert moved, "in some memo the page break fell right before the closing block, which moved whole"
+        if closing_page is not pages[0]:
+            on_later_page += 1
+            before = closing_page.split(LAST_PARAGRAPH)[0]
+            assert re.search(r"ทั้งนี้|[๐-๙]+\.[๐-๙]* ", before), f"{rows} rows: no item before the closing"
+    assert on_later_page, "some memo put its closing on a later page"
+
+
+def test_the_summary_closing_takes_the_last_table_rows_along_to_a_new_page(config):
+    rows_along = 0
+    for count in range(10, 18):
+        results = [_result(config, _open_items(i % 3), d.code) for i, d in enumerate(config.districts[:count])]
+        memo = summary(config, Report(AS_OF, 2568, results), AS_OF)
+        pages = _pages(render_pdf(memo.html, keep_whole(config)))
+        [closing_page] = [p for p in pages if "จึงเรียนมา" in p]
+        names = [d.name for d in config.districts[:count] if d.name in closing_page]
+        assert closing_page is pages[0] or names, f"{count} districts: the closing's page has no row of the table"
+        rows_along += closing_page is not pages[0]
+    assert rows_along, "in some memo the closing went to a page of its own, with rows of the table"

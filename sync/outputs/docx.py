@@ -227,7 +227,14 @@ def _styled_row(grid, row, style, header: bool):
 
 
 def _closing(document, closing) -> None:
-    """The last paragraph, the closing and the signature: kept together on one page."""
+    """The last paragraph, the closing and the signature: kept together on one page, with the end of
+    what comes before them (the last paragraph, or the last row of the table)."""
+    body = document.element.body
+    before = body[-2] if body[-1].tag == qn("w:sectPr") else body[-1]
+    if before.tag == qn("w:tbl"):
+        before = before.findall(qn("w:tr"))[-1]
+    for paragraph in before.iter(qn("w:p")):
+        paragraph.get_or_add_pPr().keepNext_val = True
     for element in closing.findall("p"):
         _body(document, element, keep_with_next=True)
     lines = closing.find_class("signature")[0].findall("p")
