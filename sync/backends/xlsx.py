@@ -31,7 +31,8 @@ def _fingerprint(data: bytes) -> str:
 class XlsxBackend:
     def __init__(self, config: Config):
         self.folder = Path(config.backend.workbooks)
-        self.summary_path = Path(config.outputs.summary)
+        # None when only locating workbooks for a Google configuration (`init --from-xlsx`): it has no summary file
+        self.summary_path = Path(config.outputs.summary) if config.outputs.summary else None
 
     @property
     def location(self) -> str:
