@@ -163,8 +163,8 @@ class Google(_Model):
     endpoint: str | None = None  # a Sheets/Drive/OAuth-compatible server instead of Google's
     summary_spreadsheet: str  # id or exact title of the provincial summary spreadsheet
     folder: str | None = None  # Drive folder id (e.g. in a shared drive) where `init` creates spreadsheets
-    rate_limit_per_minute: int = Field(60, ge=1, le=60_000)  # Sheets requests; Google's quota: 60 a minute per user
-    drive_rate_limit_per_minute: int = Field(600, ge=1, le=60_000)
+    rate_limit_per_minute: int = Field(60, ge=1, le=1_000_000)  # Sheets requests; Google's quota: 60 a minute per user
+    drive_rate_limit_per_minute: int = Field(600, ge=1, le=1_000_000)
     timeout_seconds: float = Field(30, gt=0, le=600)
     max_retries: int = Field(5, ge=0, le=10)
     cache_max_age_hours: float = Field(24, ge=0, le=24 * 366)  # re-read an unchanged spreadsheet at least this often

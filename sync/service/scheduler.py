@@ -138,14 +138,21 @@ def _parse(moment: str) -> dt.datetime | None:
     return when if when.tzinfo else clock.BANGKOK.localize(when)
 
 
+def duration(seconds: int) -> str:
+    """Whole seconds as the largest units down to the second: 59 s, 1 min 1 s, 2 h 5 min, 3 days 4 h."""
+    days, rest = divmod(max(seconds, 0), 86_400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days >= 2:
+        parts = [(days, "days"), (hours, "h")]
+    else:
+        parts = [(days * 24 + hours, "h"), (minutes, "min"), (secs, "s")]
+    shown = " ".join(f"{n} {unit}" for n, unit in parts if n)
+    return shown or "0 s"
+
+
 def _ago(delta: dt.timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 1:
-        return "less than a minute ago"
-    if minutes < 120:
-        return f"{minutes} min ago"
-    hours = minutes // 60
-    return f"{hours} h ago" if hours < 48 else f"{hours // 24} days ago"
+    return f"{duration(int(delta.total_seconds()))} ago"
 
 
 def health(
@@ -175,11 +182,12 @@ def health(
     started = _parse(last.started) or finished
     if finished is None:
         return False, f"the last run has no readable time ({last.started!r})"
-    age = now - finished
+    age = dt.timedelta(seconds=int((now - finished).total_seconds()))  # whole seconds, as printed
     limit = max_age_minutes if max_age_minutes is not None else sched.status_max_age_minutes
     if limit is not None:
         if age > dt.timedelta(minutes=limit):
-            return False, f"the last run finished {_ago(age)} ({last.finished}): older than the {limit} min allowed"
+            allowed = duration(limit * 60)
+            return False, f"the last run finished {_ago(age)} ({last.finished}): older than the {allowed} allowed"
     else:
         due = scheduled_between(SYNC, started, now - dt.timedelta(minutes=sched.status_grace_minutes), sched, 1)
         if due:
