@@ -139,7 +139,7 @@ def _parse(moment: str) -> dt.datetime | None:
 
 
 def duration(seconds: int) -> str:
-    """Whole seconds as the largest units down to the second: 59 s, 1 min 1 s, 2 h 5 min, 3 days 4 h."""
+    """Whole seconds in units down to the second: 59 s, 1 min 1 s, 1 h 0 min 7 s, 2 h, 3 days 4 h."""
     days, rest = divmod(max(seconds, 0), 86_400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
@@ -147,8 +147,11 @@ def duration(seconds: int) -> str:
         parts = [(days, "days"), (hours, "h")]
     else:
         parts = [(days * 24 + hours, "h"), (minutes, "min"), (secs, "s")]
-    shown = " ".join(f"{n} {unit}" for n, unit in parts if n)
-    return shown or "0 s"
+    while len(parts) > 1 and not parts[0][0]:  # no leading zero units: 5 s, not 0 h 0 min 5 s
+        parts.pop(0)
+    while len(parts) > 1 and not parts[-1][0]:  # nor trailing ones: 1 h, not 1 h 0 min 0 s
+        parts.pop()
+    return " ".join(f"{n} {unit}" for n, unit in parts)
 
 
 def _ago(delta: dt.timedelta) -> str:
