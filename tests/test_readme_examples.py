@@ -144,7 +144,11 @@ def test_every_readme_example_runs_as_written_on_the_demo(tmp_path, demo_master)
         problem = _run(example, work, env)
         if problem:
             failures.append(problem)
-    assert not failures, f"{len(failures)} of {ran} README examples failed:\n" + "\n".join(failures)
+    assert not failures, (
+        f"{len(failures)} of {ran} README examples failed (run as written after `make demo`; a block that cannot "
+        "run on the demo gets `<!-- readme-test: skip (why) -->` on the line before it, and an option list is "
+        "written as a synopsis, with [options] or CAPITALS):\n" + "\n".join(failures)
+    )
 
 
 def test_the_example_finder_reads_blocks_inline_code_and_skip_marks():
