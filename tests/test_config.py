@@ -157,3 +157,26 @@ def test_an_error_names_the_file_that_sets_the_deepest_key(tmp_path):
     assert config.origin("province.letter.number") == CONFIG_DIR / "programme.yaml"
     assert config.origin("province.name") == CONFIG_DIR / "province.yaml"
     assert config.origin("backend.workbooks") == CONFIG_DIR / "demo.yaml"
+
+
+@pytest.mark.parametrize(
+    "body, says",
+    [
+        (BILLION_LAUGHS, "aliases (*name) expand to more than 200,000 values"),
+        ("rules: " + "[" * 20_000 + "]" * 20_000, "nested more than 40 levels deep"),
+        (b"email: {sender_name: \xca\xd3\xb9\xd1\xa1}", "not UTF-8 text"),
+        ("schedule: {sync_interval_seconds: 1.0e+12}", "schedule.sync_interval_seconds = 1000000000000.0"),
+    ],
+)
+def test_the_commands_answer_a_hostile_config_with_exit_2_and_the_file(tmp_path, body, says):
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    path, extra = _main_with(tmp_path, "")
+    extra.write_bytes(body if isinstance(body, bytes) else body.encode())
+    for command in (["config", "show"], ["check", "--as-of", "2025-01-21"], ["rules"]):
+        result = CliRunner().invoke(cli, [*command, "--config", str(path)], catch_exceptions=False)
+        assert result.exit_code == 2, (command, result.output)
+        assert result.stdout == "" and result.stderr.startswith(f"configuration error: {extra}: ")
+        assert says in result.stderr and len(result.stderr) < 1000
