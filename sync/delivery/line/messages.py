@@ -192,7 +192,8 @@ def _due(line: ActionLine, config: Config) -> dt.date | None:
 
 def _action_row(line: ActionLine, config: Config) -> dict:
     label = text_of("district.item", n=line.items[0]) if line.items else text_of("district.data_item")
-    status = text_of("district.status_due", status=status_label(line.status), due=_due(line, config))
+    cells = line.cells[:2] + ([f"+{len(line.cells) - 2}"] if len(line.cells) > 2 else [])
+    status = text_of("district.status_due", status=status_label(line.status), due=_due(line, config), cells=cells)
     return _box(
         "vertical",
         [
