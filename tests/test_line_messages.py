@@ -132,7 +132,7 @@ def test_the_province_reads_counts_per_item_and_the_districts_needing_action(tmp
     ]
     message = province_message(config, Report(AS_OF, 2568, results), AS_OF, link=SHEET)
     shown = texts(message.contents)
-    assert shown[1:3] == ["สรุปการดำเนินงานรายเดือน", "ข้อมูล ณ ๒๑ ม.ค. ๒๕๖๘"]
+    assert shown[1:3] == ["สรุปประจำเดือน มกราคม ๒๕๖๘", "ข้อมูล ณ ๒๑ ม.ค. ๒๕๖๘"]
     assert "อำเภอที่ต้องดำเนินการ ๓ จาก ๔ อำเภอ" in shown
     item_1 = shown.index("ข้อ ๑ แต่งตั้งคณะทำงานขับเคลื่อนจาก ๗ ภาคี")
     assert shown[item_1 + 1] == "๒" and shown[shown.index("ข้อ ๗ ส่งสำเนาเอกสารข้อ ๑–๕ ให้จังหวัด") + 1] == "๐"
@@ -148,3 +148,17 @@ def test_clip_never_leaves_a_vowel_without_its_consonant():
         assert cut.endswith("…") and utf16_length(cut) <= limit
         assert unicodedata.category(cut[0]) == "Lo" and unicodedata.category(cut[-2]) != "Mn"
     assert clip("😀" * 10, 5) == "😀😀…"  # an emoji counts twice, as LINE counts
+
+
+def test_the_html_picture_escapes_officer_text_and_links_only_to_the_web(tmp_path):
+    from sync.delivery.line.render import page
+
+    config = line_config(tmp_path, None)
+    tabs = with_open_items()
+    tabs["คณะทำงานขับเคลื่อน"].append(["นาย x", "คณะทำงาน", "หน่วย", "<script>alert('x')</script>"])
+    message = district_message(config, check(config, tabs), AS_OF, **OVERDUE, link=SHEET)
+    html = page([("พช.อ.<b>เวียงชัย</b>", message.message())])
+    assert "<script>" not in html and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert "&lt;b&gt;เวียงชัย" in html and f'href="{SHEET}"' in html
+    message.contents["footer"]["contents"][0]["action"]["uri"] = "javascript:alert(1)"
+    assert "javascript:" not in page([("x", message.message())])

@@ -90,7 +90,9 @@ def _interrupt(signum, frame):
 @click.option("--district", "code", metavar="CODE", help="The district's message.")
 @click.option("--province", is_flag=True, help="The provincial group's monthly message.")
 @click.option("--as-of", callback=_as_of, metavar="DATE", help="As of this day, CE or BE (default: today in Bangkok).")
-def preview_command(config_path, workbooks, code, province, as_of):
+@click.option("--html", "html_path", type=click.Path(dir_okay=False),
+              help="Also write an approximate picture of the message as an HTML file.")
+def preview_command(config_path, workbooks, code, province, as_of, html_path):
     """Print a LINE message as a run would send it (its JSON and altText), whether the policy and the
     ledger would send it, and to which group. Sends and records nothing.
 
@@ -116,6 +118,12 @@ def preview_command(config_path, workbooks, code, province, as_of):
     click.echo(json.dumps(message.message(), ensure_ascii=False, indent=2))
     click.echo("-" * 72)
     click.echo(f"altText ({len(message.alt_text)} characters): {message.alt_text}")
+    if html_path:
+        from sync.delivery.line.render import page
+
+        heading = "province" if province else f"{code} {config.district(code).name}"
+        Path(html_path).write_text(page([(heading, message.message())], "LINE preview"), encoding="utf-8")
+        click.echo(f"HTML written to {html_path}", err=True)
 
 
 @line_group.command("test")

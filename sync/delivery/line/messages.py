@@ -290,7 +290,7 @@ def province_message(config: Config, report: Report, as_of: dt.date, *, link: st
                  _text(", ".join(d.name for d in unreadable), 1000, size="sm", color=COLORS[Status.ERROR])]
     if not needing:
         body.append(_text(text_of("province.none"), size="sm", color=ACCENT))
-    header = _header(config, text_of("province.title"), as_of)
+    header = _header(config, text_of("province.title", as_of=(as_of.year, as_of.month)), as_of)
     footer = _footer(text_of("province.button"), web_link(link), text_of("province.no_link"))
     bubble = _bubble(header, body, footer)
     alt = text_of(
