@@ -176,8 +176,13 @@ def _finding_substance(finding: Finding) -> list:
 
 
 def needing_action(result: DistrictResult) -> list[ActionLine]:
-    """The district's lines that need action (DOMAIN.md §6): 'late' is done, only late, and is left out."""
+    """The district's lines that need action (DOMAIN.md §6): 'late' is done, only late, and is left out.
+    A closing "และอีก M รายการ" line of a rule stands for M causes (`ActionLine.more`)."""
     return [line for line in action_lines(result) if line.needs_action]
+
+
+def _counted(lines: list[ActionLine]) -> int:
+    return sum(line.more or 1 for line in lines)
 
 
 def _due(line: ActionLine, config: Config) -> dt.date | None:
@@ -190,9 +195,13 @@ def _due(line: ActionLine, config: Config) -> dt.date | None:
     return None
 
 
+def _cells(cells: list[str]) -> list[str]:
+    return cells[:2] + ([f"+{len(cells) - 2}"] if len(cells) > 2 else [])
+
+
 def _action_row(line: ActionLine, config: Config) -> dict:
     label = text_of("district.item", n=line.items[0]) if line.items else text_of("district.data_item")
-    cells = line.cells[:2] + ([f"+{len(line.cells) - 2}"] if len(line.cells) > 2 else [])
+    cells = [] if line.is_data_problem else _cells(line.cells)  # a data problem's text names its cell
     status = text_of("district.status_due", status=status_label(line.status), due=_due(line, config), cells=cells)
     return _box(
         "vertical",
@@ -223,11 +232,10 @@ def district_message(
 
     `reason` ("due_soon", "overdue") and `due` say why it goes out today; None: sent by hand.
     """
-    if not result.readable:
+    if not result.readable or not result.needs_action:
         return None
     lines = needing_action(result)
-    if not lines:
-        return None
+    total = len(result.needs_action)
     district = config.district(result.code)
     reason_text = text_of(f"district.reasons.{reason or 'manual'}", due=due)
     color = COLORS[Status.DUE_SOON if reason == "due_soon" else Status.OVERDUE]
@@ -235,16 +243,17 @@ def district_message(
     footer = _footer(text_of("district.button"), web_link(link), text_of("district.no_link", tab=STATUS))
     shown = min(len(lines), MAX_LINES)
     while True:
-        body = [_text(text_of("district.count", n=len(lines)), size="md", weight="bold", color=DARK)]
+        body = [_text(text_of("district.count", n=total), size="md", weight="bold", color=DARK)]
         body += [_action_row(line, config) for line in lines[:shown]]
         if shown < len(lines):
-            body.append(_text(text_of("district.more", n=len(lines) - shown, tab=STATUS), size="xs", color=GREY))
+            rest = _counted(lines[shown:])
+            body.append(_text(text_of("district.more", n=rest, tab=STATUS), size="xs", color=GREY))
         bubble = _bubble(header, body, footer)
         if _fits(bubble) or shown == 1:
             break
         shown -= 1
     alt = text_of(
-        "district.alt", name=result.name, reason=reason_text, n=len(lines), lines=[clip(x.text, 60) for x in lines[:3]]
+        "district.alt", name=result.name, reason=reason_text, n=total, lines=[clip(x.text, 60) for x in lines[:3]]
     )
     findings = sorted((_finding_substance(f) for x in lines for f in x.findings), key=str)
     substance = _substance("reminder", result.code, findings)
@@ -257,13 +266,11 @@ def district_message(
 def province_message(config: Config, report: Report, as_of: dt.date, *, link: str = "") -> LineMessage:
     """The monthly message to the provincial group: districts needing action, per item and by name."""
     readable = [d for d in report.districts if d.readable]
-    acting = [(d, needing_action(d)) for d in readable]
-    acting = [(d, lines) for d, lines in acting if lines]
+    acting = [d for d in readable if d.needs_action]
     unreadable = [d for d in report.districts if not d.readable]
     total = len(report.districts)
     needing = len(acting) + len(unreadable)
-    per_item = {i: sum(1 for d in readable if any(f.item == i and f.status.needs_action for f in d.findings))
-                for i in ITEMS}
+    per_item = {i: sum(1 for d in readable if any(i in c.items for c in d.needs_action)) for i in ITEMS}
 
     rows = [
         _box(
@@ -283,7 +290,7 @@ def province_message(config: Config, report: Report, as_of: dt.date, *, link: st
         {"type": "separator"},
     ]
     if acting:
-        names = ", ".join(text_of("province.district", name=d.name, n=len(lines)) for d, lines in acting)
+        names = ", ".join(text_of("province.district", name=d.name, n=len(d.needs_action)) for d in acting)
         body += [_text(text_of("province.districts_header"), size="xs", color=GREY), _text(names, 1000, size="sm")]
     if unreadable:
         body += [_text(text_of("province.unreadable_header"), size="xs", color=GREY),
@@ -295,10 +302,10 @@ def province_message(config: Config, report: Report, as_of: dt.date, *, link: st
     bubble = _bubble(header, body, footer)
     alt = text_of(
         "province.alt", province=config.province.name, as_of=as_of, n=needing, total=total,
-        names=[d.name for d, _ in acting] + [d.name for d in unreadable],
+        names=[d.name for d in acting] + [d.name for d in unreadable],
     )
     substance = _substance(
-        "summary", "province", [[d.code, [str(d.item_status(i)) for i in ITEMS], len(needing_action(d))]
+        "summary", "province", [[d.code, [str(d.item_status(i)) for i in ITEMS], len(d.needs_action)]
                                 for d in report.districts],
     )
     return LineMessage("summary", "province", config.line.province_group, clip(alt, ALT_TEXT_MAX), bubble, substance)
