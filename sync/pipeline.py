@@ -256,8 +256,8 @@ def _run_sync(
             kinds=memo_kinds,
         )
         outcome.line = deliver_line(
-            config, report, as_of, whole_province=whole_province, now=started, backend=backend,
-            dry_run=dry_run, resend=resend, kinds=memo_kinds,
+            config, report, as_of, whole_province=whole_province, backend=backend, dry_run=dry_run, resend=resend,
+            kinds=memo_kinds,
         )  # LINE groups, on the same policy and ledger (sync/delivery/line); None unless line.enabled
     if dry_run:
         return outcome

@@ -236,3 +236,18 @@ def test_cli_sync_says_what_line_did_and_exits_1_when_line_refused_a_message(tmp
     assert again.exit_code == 0, again.output
     assert "LINE: sent 1 to their groups: province-summary" in again.output
     assert received(line) == ALL
+
+
+def test_district_messages_leave_room_for_the_months_province_message(tmp_path, line):
+    line.platform.used = 488  # 12 left: the province's message (8) and at most one district (5) would fit
+    config = line_config(tmp_path, line, budget=500)
+    due_soon = sync(config, as_of=dt.date(2025, 1, 15))  # before the summary day: the province's 8 are kept
+    assert received(line) == {} and len(due_soon.line.over_budget) == 4  # every district is 'due soon'
+    [warning] = History(config.outputs.state).recent(1)[0].errors
+    assert warning.startswith("LINE warning: 4 not sent, the monthly message budget would be crossed")
+    summary_day = sync(config)  # 2025-01-21: the province first, then what still fits
+    assert received(line) == {"province": 1}
+    assert summary_day.line.over_budget == ["5702-reminder", "5705-reminder", "5709-reminder"]
+    line.platform.used = 480  # more room later the same day: with the province's sent, nothing is kept back
+    later = sync(config)
+    assert received(line) == {"province": 1, "5702": 1, "5705": 1, "5709": 1} and later.line.over_budget == []

@@ -8,7 +8,8 @@
    a period that has a message recorded gets no other, whatever changed since.
 3. Before the first push the budget is read (sync/delivery/line/budget.py). The province message
    goes first, then messages left queued by earlier runs, then the districts'; one that would
-   cross the budget is not sent (a warning in the run history).
+   cross the budget is not sent (a warning in the run history). Until this month's province
+   message has gone, district messages leave room for it.
 4. A message is queued with a new retry key (a UUID) and set to 'sending' before it is pushed, so
    every attempt, in this run or after a crash, carries the same key: LINE executes it once, and
    answers a repeat with 409, which is recorded as sent. LINE keeps a retry key for 24 hours; a
@@ -30,6 +31,7 @@ from pathlib import Path
 
 from sync.checker import Report
 from sync.config import Config, ConfigError
+from sync.deadlines import summary_date
 from sync.delivery.ledger import Entry, Key, Ledger
 from sync.delivery.line.budget import read_budget
 from sync.delivery.line.client import LineApi, LineError, MonthlyLimit, Refused, Unavailable
@@ -118,8 +120,8 @@ def _expired(entry: Entry) -> bool:
 class _Sender:
     """Sends the run's work in order within the budget, recording every step in the ledger."""
 
-    def __init__(self, config: Config, ledger: Ledger, api: LineApi, delivery: LineDelivery, now: dt.datetime):
-        self.config, self.ledger, self.api, self.delivery, self.now = config, ledger, api, delivery, now
+    def __init__(self, config: Config, ledger: Ledger, api: LineApi, delivery: LineDelivery, as_of: dt.date):
+        self.config, self.ledger, self.api, self.delivery, self.as_of = config, ledger, api, delivery, as_of
         self.budget = read_budget(api, config.line)
         delivery.budget = self.budget.describe()
         self.costs: dict[str, int] = {}
@@ -129,11 +131,27 @@ class _Sender:
             self.costs[group] = self.api.member_count(group)
         return self.costs[group]
 
+    def reserve(self) -> int:
+        """What this month's province message costs while it is still to come: district messages leave it room."""
+        settings, policy = self.config.line, self.config.reminders
+        if not settings.province_group or not policy.summary_day:
+            return 0
+        working_days_only = self.config.schedule.working_days_only
+        day = summary_date(self.as_of.year, self.as_of.month, policy.summary_day, working_days_only)
+        if self.as_of > day + dt.timedelta(days=policy.catch_up_days):
+            return 0  # this month's has been sent, or will not be any more
+        if self.ledger.for_period("province", "summary", day.strftime("%Y-%m"), LINE):
+            return 0
+        try:
+            return self.cost(settings.province_group)
+        except Refused:  # the province's own message will say so on its day
+            return 0
+
     def queue(self, item: Planned, resend: bool) -> Entry:
         message = item.message
         entry_id = self.ledger.queue(
             item.key,
-            as_of=self.now.date().isoformat(),
+            as_of=self.as_of.isoformat(),
             file_name=message.label,
             subject=message.alt_text,
             sender="",
@@ -187,9 +205,12 @@ class _Sender:
                 self.ledger.mark_refused(entry.id, str(exc))
                 self.delivery.refused.append(f"{label}: {exc}")
                 continue
-            if not self.budget.fits(cost):
-                log.warning("LINE message %s not sent: it costs %d, the budget has %d left this month",
-                            label, cost, self.budget.remaining)
+            district = (item.district if isinstance(item, Entry) else item.message.key) != "province"
+            reserve = self.reserve() if district else 0
+            if not self.budget.fits(cost + reserve):
+                log.warning("LINE message %s not sent: it costs %d, the budget has %d left this month%s",
+                            label, cost, self.budget.remaining,
+                            f" ({reserve} kept for the province's message)" if reserve else "")
                 self.delivery.over_budget.append(label)
                 continue
             entry = item if isinstance(item, Entry) else self.queue(item, resend)
@@ -210,7 +231,6 @@ def deliver_line(
     as_of: dt.date,
     *,
     whole_province: bool,
-    now: dt.datetime,
     backend=None,
     dry_run: bool = False,
     resend: bool = False,
@@ -234,7 +254,7 @@ def deliver_line(
         if work:
             try:
                 with LineApi.from_config(config) as api:
-                    _Sender(config, ledger, api, delivery, now).run(work, resend)
+                    _Sender(config, ledger, api, delivery, as_of).run(work, resend)
             except (ConfigError, LineError) as exc:
                 delivery.error = str(exc)
                 log.error("LINE messages not sent: %s", exc)
