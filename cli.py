@@ -147,7 +147,8 @@ def sync(config_path, workbooks, codes, as_of, dry_run, no_email, wait, resend):
     state folder): by SMTP when email.smtp.host is set, else as .eml files into the outbox.
 
     Exit status: 0 all districts processed, 1 some could not be read (the rest are still
-    processed) or memos could not be sent (they stay queued for the next run), 2 configuration or
+    processed) or memos could not be sent (they stay queued for the next run) or LINE refused a message
+    or could not be reached (line.enabled; README "LINE groups"), 2 configuration or
     usage error, 3 another run was in progress and did not end in time.
     """
     config, districts = _setup(config_path, workbooks, codes)
