@@ -36,7 +36,6 @@ sys.path.insert(0, str(REPO))
 
 from sync.config import load_config  # noqa: E402
 from sync.delivery.line.render import page  # noqa: E402
-from sync.textnorm import to_thai_digits  # noqa: E402
 from tests.line_server import LineServer  # noqa: E402
 
 OUTPUT = REPO / "demo" / "output" / "line"
@@ -123,7 +122,7 @@ def main() -> int:
         run_cli(env, "sync", "--config", str(config), "--as-of", args.as_of)
 
         server.platform.used = BUDGET - 40  # most of February's budget is spent
-        print(f"\n(the month's consumption is now {server.used} of the budget of {BUDGET})")
+        print(f"\n(February: {server.used} of the month's budget of {BUDGET} already used)")
         run_cli(env, "sync", "--config", str(config), "--as-of", "2025-02-15")
         run_cli(env, "history", "--config", str(config), "--limit", "1")
 
@@ -132,8 +131,7 @@ def main() -> int:
         html.write_text(page(shown, "make demo-line: what the groups received"), encoding="utf-8")
         total = sum(len(server.received(g)) for g in names)
         print(f"\n{total} messages to {sum(1 for g in names if server.received(g))} groups, none twice; "
-              f"LINE counted {to_thai_digits(str(server.used))} ({server.used}) messages this month, "
-              f"budget {BUDGET}.")
+              f"LINE counted {server.used} messages this month (budget {BUDGET}, one per group member).")
         print(f"The messages as bubbles: {html.relative_to(REPO)}")
     return 0
 
