@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEMO_AS_OF := 2025-01-21
 
-.PHONY: install demo demo-data demo-google memo-sample test lint clean
+.PHONY: install demo demo-data demo-google demo-line memo-sample test lint clean
 
 # Each step prints one line, then its program's own output. pip's output (with the warnings of this
 # machine's pip configuration) goes to $(VENV)/pip.log, and is printed in full only when pip fails.
@@ -32,6 +32,12 @@ demo: install demo-data
 demo-google: install demo-data
 	@echo "demo-google: python demo/google_demo.py --as-of $(DEMO_AS_OF)"
 	@$(BIN)/python demo/google_demo.py --as-of $(DEMO_AS_OF)
+
+# LINE groups on the local LINE-compatible server (tests/line_server): two syncs on a reminder and summary
+# day (one push accepted but its answer lost), a day past most of the month's budget, and what each
+# group received (also as bubbles in demo/output/line/received.html). Nothing goes to LINE.
+demo-line: install demo-data
+	$(BIN)/python demo/line_demo.py --as-of $(DEMO_AS_OF)
 
 # A sample district reminder and provincial summary as A4 PDFs, with a PNG of each first page and the
 # HTML, in demo/output/memo-sample (nothing is sent).

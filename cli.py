@@ -19,6 +19,7 @@ try:
     from sync import clock, console, logs
     from sync.config import MAX_AGE_MINUTES, ConfigError, load_config
     from sync.dates import DateParseError, parse_as_of
+    from sync.delivery.line.cli import line_group
     from sync.pipeline import check_all, run_sync, select_districts
     from sync.preflight import check_folders, programme_warning
     from sync.service.lock import LockBusy, run_lock
@@ -177,9 +178,10 @@ def sync(config_path, workbooks, codes, as_of, dry_run, no_email, wait, resend):
     state folder): by SMTP when email.smtp.host is set, else as .eml files into the outbox.
 
     Exit status: 0 all districts processed, 1 some could not be read (the rest are still
-    processed), a status tab or the summary could not be written, or memos could not be sent (they
-    stay queued for the next run), 2 configuration or usage error, 3 another run was in progress
-    and did not end in time.
+    processed), a status tab or the summary could not be written, memos could not be sent (they
+    stay queued for the next run), or LINE refused a message or could not be reached (line.enabled;
+    README "LINE groups"), 2 configuration or usage error, 3 another run was in progress and did not
+    end in time.
     """
     config, districts = _setup(config_path, workbooks, codes, folders=True, writes=not dry_run, email=not no_email)
     _warn_outside_programme(config, as_of)
@@ -212,8 +214,13 @@ def sync(config_path, workbooks, codes, as_of, dry_run, no_email, wait, resend):
 
         for line in describe(delivery, config):
             click.echo(line)
+    if outcome.line:
+        from sync.delivery.line.outcome import describe as describe_line
+
+        for line in describe_line(outcome.line):
+            click.echo(line)
     failed = outcome.unreadable or outcome.status_failed or (delivery and not delivery.ok)
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failed or (outcome.line and not outcome.line.ok) else 0)
 
 
 def _write_error(exc: Exception, config) -> str:
@@ -507,6 +514,8 @@ def status(config_path, max_age):
     click.echo(line)
     sys.exit(0 if ok else 1)
 
+
+cli.add_command(line_group)  # `line webhook | preview | test` (sync/delivery/line/cli.py)
 
 if __name__ == "__main__":
     cli(prog_name="cli.py")
