@@ -10,7 +10,8 @@ What counts as an example:
 - each inline `python cli.py …` / `khoknongna …` that is not a synopsis (a synopsis has `[`, `|`,
   `…` or a CAPITAL placeholder such as CODE, FILE or DIR); it must exit 0 or 1 (as the command
   decides on the demo) and never 2, a usage or configuration error;
-- `serve` runs until it is stopped, so it is not run here (tests/test_service.py runs it).
+- `serve` and `line webhook` run until they are stopped, so they are not run here (tests/test_service.py
+  and the LINE tests run them).
 Nothing may print a traceback.
 """
 
@@ -31,7 +32,7 @@ SKIP = re.compile(r"<!--\s*readme-test:\s*skip\b")
 SHELL_BLOCKS = ("sh", "bash", "shell")
 COMMAND = re.compile(r"^(?:python cli\.py|khoknongna)\s+\S")  # `khoknongna` alone is the user name
 PLACEHOLDER = re.compile(r"(?<![\w-])[A-Z][A-Z0-9_]*(?![\w-])")
-LONG_RUNNING = re.compile(r"^(?:python cli\.py|khoknongna)\s+(?:--\S+\s+)*serve\b")
+LONG_RUNNING = re.compile(r"^(?:python cli\.py|khoknongna)\s+(?:--\S+\s+)*(?:serve|line webhook)\b")
 NOT_COPIED = ("/.venv", "/.git", "/demo/workbooks", "/demo/output", "/data", "__pycache__", "_cache", ".hypothesis")
 
 
