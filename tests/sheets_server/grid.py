@@ -41,7 +41,7 @@ def effective_value(cell: Cell, ev: Evaluator, title: str, row: int, col: int) -
 
 def number_format(sheet: Sheet, cell: Cell | None, row: int, col: int) -> dict | None:
     """A numberFormat set on the cell (repeatCell) wins over the one detected from typed input."""
-    explicit = sheet.formats.get((row, col), {}).get("numberFormat")
+    explicit = (sheet.formats.get(row, col) or {}).get("numberFormat")
     return explicit or (cell.fmt if cell is not None else None)
 
 
@@ -168,7 +168,7 @@ def write_range(ss: Spreadsheet, sheet: Sheet, rng: A1Range, values: Any, major:
             try:
                 option = input_option
                 if option == "USER_ENTERED" and sheet.formats and isinstance(value, str):
-                    explicit = sheet.formats.get((r0 + i, c0 + j), {}).get("numberFormat") or {}
+                    explicit = (sheet.formats.get(r0 + i, c0 + j) or {}).get("numberFormat") or {}
                     if explicit.get("type") == "TEXT":
                         option = "RAW"  # a plain-text cell keeps what was typed ("0812345678", "=x")
                 cell = cell_from_input(value, option)
@@ -282,20 +282,24 @@ def cell_data(sheet: Sheet, ss: Spreadsheet, ev: Evaluator, r: int, c: int) -> d
         formatted = render_cell(cell, ev, sheet.title, r, c, "FORMATTED_VALUE", "FORMATTED_STRING",
                                 number_format(sheet, cell, r, c))
         out["formattedValue"] = formatted
-    fmt = dict(sheet.formats.get((r, c), {}))
+    fmt = dict(sheet.formats.get(r, c) or {})
     if cell is not None and cell.fmt and "numberFormat" not in fmt:
         fmt["numberFormat"] = dict(cell.fmt)
     if fmt:
         out["userEnteredFormat"] = fmt
-    if (r, c) in sheet.validations:
-        out["dataValidation"] = sheet.validations[(r, c)]
+    rule = sheet.validations.get(r, c)
+    if rule is not None:
+        out["dataValidation"] = rule
+    note = sheet.notes.get(r, c)
+    if note is not None:
+        out["note"] = note
     return out
 
 
 def grid_data(ss: Spreadsheet, sheet: Sheet, r1: int, c1: int, r2: int, c2: int, ev: Evaluator) -> dict:
     keys = set(cells_in_box(sheet, r1, c1, r2, c2))
-    keys |= {k for k in sheet.formats if r1 <= k[0] <= r2 and c1 <= k[1] <= c2}
-    keys |= {k for k in sheet.validations if r1 <= k[0] <= r2 and c1 <= k[1] <= c2}
+    for attribute in sheet.attributes():
+        keys.update(attribute.cells(r1, c1, r2, c2))
     data: dict[str, Any] = {}
     if r1 > 1:
         data["startRow"] = r1 - 1

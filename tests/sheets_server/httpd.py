@@ -173,6 +173,7 @@ class Controls:
             self.log.append({"kind": kind, "method": method, "path": path, "status": status, "user": email})
 
     def stats(self) -> dict:
+        stored = self.store.sizes()  # before taking our lock: never hold both
         with self.lock:
             return {
                 "total": self.total,
@@ -187,6 +188,7 @@ class Controls:
                 "faults_injected": self.faults_injected,
                 "quota_per_minute": dict(self.quota),
                 "requests": list(self.log),
+                "stored": stored,
             }
 
     # --- faults ---------------------------------------------------------------------------------------

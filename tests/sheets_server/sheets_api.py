@@ -26,6 +26,7 @@ from .grid import (
     read_range,
     write_range,
 )
+from .ranges import shared
 from .store import DEFAULT_FORMAT, SPREADSHEET_THEME, Sheet, Spreadsheet, require_spreadsheet
 
 MAX_CELLS = 10_000_000
@@ -297,33 +298,20 @@ def req_update_spreadsheet_properties(ss: Spreadsheet, p: dict, where: str, emai
     return {}
 
 
-def _boxes(ss: Spreadsheet, gr: dict, where: str, email: str | None,
-           protect: bool = False) -> tuple[Sheet, list[tuple[int, int]]]:
-    sheet, box = grid_box(ss, gr or {}, where)
-    if box is None:
-        return sheet, []
-    if protect:
-        check_protection(ss, sheet, box, email)
-    r1, c1, r2, c2 = box
-    return sheet, [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
-
-
-CELL_FIELDS = {"userEnteredValue", "userEnteredFormat", "dataValidation"}
+CELL_FIELDS = {"userEnteredValue", "userEnteredFormat", "dataValidation", "note"}
 SKIP_VALUE = object()  # "work the value out from the cell" (None is a real value: an empty cell)
 
 
 class _CellWriter:
-    """Applies CellData under a field mask, cell by cell, for repeatCell and updateCells. Formats and
-    validation rules that come out the same are stored once and shared by the cells (they are never
-    changed in place), so a rule set on a whole column costs a reference per cell, not a copy."""
+    """Applies CellData under a field mask, to a box (repeatCell) or cell by cell (updateCells).
+    Formats, rules and notes go into the sheet's range maps, so a format set on a whole column is one
+    run, and stored values are never changed in place (a masked update builds a new format)."""
 
     def __init__(self, mask: Any, where: str):
         keys = set(mask) if mask is not None else set(CELL_FIELDS)
         self.keys = set(CELL_FIELDS) if "*" in keys else keys
         self.fmt_mask = mask.get("userEnteredFormat") if mask is not None and "*" not in mask else None
         self.where = where
-        self._formats: dict[tuple[int, int], tuple[Any, dict]] = {}  # ids of (old, source) -> (old, new)
-        self._rules: dict[int, dict] = {}
 
     def value(self, cell: dict) -> Any:
         try:
@@ -331,50 +319,50 @@ class _CellWriter:
         except ValueError:
             raise bad_request(f"{self.where}Invalid userEnteredValue.") from None
 
-    def apply(self, sheet: Sheet, key: tuple[int, int], cell: dict, value: Any = SKIP_VALUE) -> None:
+    def _format(self, source: dict):
+        if self.fmt_mask is None:
+            replaced = shared(copy.deepcopy(source) or None)
+            return lambda _old: replaced
+
+        def masked(old: dict | None) -> dict | None:
+            fmt = copy.deepcopy(old or {})
+            update_masked(fmt, source, self.fmt_mask)
+            return shared(fmt or None)
+
+        return masked
+
+    def apply(self, sheet: Sheet, box: tuple[int, int, int, int], cell: dict, value: Any = SKIP_VALUE) -> None:
+        """Write one CellData into every cell of the box (1-based, inclusive)."""
+        r1, c1, r2, c2 = box
         if "userEnteredFormat" in self.keys:
-            source = cell.get("userEnteredFormat") or {}
-            old = sheet.formats.get(key)
-            memo = (id(old), id(source))
-            known = self._formats.get(memo)
-            if known is not None and known[0] is old:
-                fmt = known[1]
-            else:
-                if self.fmt_mask is None:
-                    fmt = copy.deepcopy(source)
-                else:
-                    fmt = copy.deepcopy(old or {})
-                    update_masked(fmt, source, self.fmt_mask)
-                self._formats[memo] = (old, fmt)  # keeps `old` alive, so its id is not reused
-            if fmt:
-                sheet.formats[key] = fmt
-            else:
-                sheet.formats.pop(key, None)
+            sheet.formats.update(r1, c1, r2, c2, self._format(cell.get("userEnteredFormat") or {}))
         if "userEnteredValue" in self.keys:
             if value is SKIP_VALUE:
                 value = self.value(cell)
-            if value is None:
-                sheet.cells.pop(key, None)
-            else:
-                sheet.cells[key] = copy.deepcopy(value)
+            for key in ((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)):
+                if value is None:
+                    sheet.cells.pop(key, None)
+                else:
+                    sheet.cells[key] = value  # cells are never changed in place
         if "dataValidation" in self.keys:
-            rule = cell.get("dataValidation")
-            if rule:
-                shared = self._rules.get(id(rule))
-                if shared is None:
-                    shared = self._rules[id(rule)] = copy.deepcopy(rule)
-                sheet.validations[key] = shared
-            else:
-                sheet.validations.pop(key, None)
+            rule = shared(copy.deepcopy(cell.get("dataValidation")) or None)
+            sheet.validations.update(r1, c1, r2, c2, lambda _old: rule)
+        if "note" in self.keys:
+            note = str(cell.get("note") or "") or None
+            sheet.notes.update(r1, c1, r2, c2, lambda _old: note)
 
 
 def req_repeat_cell(ss: Spreadsheet, p: dict, where: str, email: str | None) -> dict:
     writer = _CellWriter(_mask(p.get("fields"), where), where)
     cell = p.get("cell") or {}
-    sheet, cells = _boxes(ss, p.get("range"), where, email, protect="userEnteredValue" in writer.keys)
-    value = writer.value(cell) if "userEnteredValue" in writer.keys else None
-    for key in cells:
-        writer.apply(sheet, key, cell, value)
+    sheet, box = grid_box(ss, p.get("range") or {}, where)
+    if box is None:
+        return {}
+    if "userEnteredValue" in writer.keys:
+        check_protection(ss, sheet, box, email)
+        writer.apply(sheet, box, cell, writer.value(cell))
+    else:
+        writer.apply(sheet, box, cell)
     return {}
 
 
@@ -413,8 +401,8 @@ def req_update_cells(ss: Spreadsheet, p: dict, where: str, email: str | None) ->
                 cells.append(((r, c), row[c - c1] if c - c1 < len(row) else {}))
     if "userEnteredValue" in writer.keys:
         check_protection(ss, sheet, box, email)
-    for key, cell in cells:
-        writer.apply(sheet, key, cell if isinstance(cell, dict) else {})
+    for (r, c), cell in cells:
+        writer.apply(sheet, (r, c, r, c), cell if isinstance(cell, dict) else {})
     return {}
 
 
@@ -422,13 +410,10 @@ def req_set_data_validation(ss: Spreadsheet, p: dict, where: str, email: str | N
     rule = p.get("rule")
     if rule is not None and not (isinstance(rule, dict) and rule.get("condition", {}).get("type")):
         raise bad_request(f"{where}Invalid DataValidationRule: a condition type is required.")
-    sheet, cells = _boxes(ss, p.get("range"), where, email)
-    shared = copy.deepcopy(rule) if rule else None  # one rule object for the whole range (never changed in place)
-    for key in cells:
-        if shared:
-            sheet.validations[key] = shared
-        else:
-            sheet.validations.pop(key, None)
+    sheet, box = grid_box(ss, p.get("range") or {}, where)
+    if box is not None:
+        stored = shared(copy.deepcopy(rule)) if rule else None  # never changed in place
+        sheet.validations.update(*box, lambda _old: stored)
     return {}
 
 
