@@ -125,26 +125,26 @@ def test_a_whole_column_rule_and_format_cost_one_run_and_read_back_on_every_cell
 def test_formats_and_rules_move_with_inserted_and_deleted_rows_and_go_with_the_grid(server: SheetsServer):
     server.reset(data=True)
     sid = server.create_spreadsheet("s", {"Sheet1": [["a"], ["b"], ["c"]]}, grid=(10, 3))
-    yellow = {"backgroundColor": {"red": 1, "green": 1}}
+    centred = {"horizontalAlignment": "CENTER"}
     _batch(server, sid, [
         {"repeatCell": {"range": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 3, "startColumnIndex": 0,
-                                  "endColumnIndex": 1}, "cell": {"userEnteredFormat": yellow},
+                                  "endColumnIndex": 1}, "cell": {"userEnteredFormat": centred},
                         "fields": "userEnteredFormat"}},
         {"updateCells": {"start": {"sheetId": 0, "rowIndex": 2, "columnIndex": 0},
                          "rows": [{"values": [{"note": "ตรวจแล้ว"}]}], "fields": "note"}},
         {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 2, "endIndex": 4}}},
     ])
     assert server.values(sid, "Sheet1") == [["a"], ["b"], [], [], ["c"]]
-    assert _cell(server, sid, 2, 1).get("userEnteredFormat") == yellow  # "b" kept its format
+    assert _cell(server, sid, 2, 1).get("userEnteredFormat") == centred  # "b" kept its format
     assert "userEnteredFormat" not in _cell(server, sid, 3, 1)  # the inserted rows have none
-    assert _cell(server, sid, 5, 1)["userEnteredFormat"] == yellow  # "c" took its format along
+    assert _cell(server, sid, 5, 1)["userEnteredFormat"] == centred  # "c" took its format along
     assert _cell(server, sid, 5, 1)["note"] == "ตรวจแล้ว"
     _batch(server, sid, [
         {"deleteDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 0, "endIndex": 2}}},
     ])
     assert _cell(server, sid, 3, 1) == {"userEnteredValue": {"stringValue": "c"},
                                         "effectiveValue": {"stringValue": "c"}, "formattedValue": "c",
-                                        "userEnteredFormat": yellow, "note": "ตรวจแล้ว"}
+                                        "userEnteredFormat": centred, "note": "ตรวจแล้ว"}
     _batch(server, sid, [{"updateSheetProperties": {
         "properties": {"sheetId": 0, "gridProperties": {"rowCount": 2, "columnCount": 3}},
         "fields": "gridProperties.rowCount"}}])

@@ -1,7 +1,11 @@
 """Errors in the shapes Google's APIs answer with.
 
 * Sheets v4 (and this emulator's own routes): ``{"error": {"code", "message", "status"}}``; a quota error
-  also carries Google's ``details`` (an ErrorInfo).
+  also carries Google's ``details`` (an ErrorInfo), and a request Google cannot even decode (bad JSON, a
+  value of the wrong type, an unknown enum value: "Invalid value at ...", "Invalid JSON payload
+  received. ...") a ``google.rpc.BadRequest`` with one field violation, as recorded from Google. A 400
+  about what a well-formed request asks for ("Unable to parse range", "Invalid requests[0].addSheet:
+  ...") has no ``details``, as recorded too.
 * Drive v3 keeps its classic envelope: ``{"error": {"code", "message", "errors": [{"domain", "reason",
   "message", ...}]}}``.
 * The OAuth token endpoint answers ``{"error": "invalid_grant", "error_description": ...}``.
@@ -9,6 +13,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 STATUS_BY_CODE = {
@@ -88,6 +93,22 @@ class ApiError(Exception):
 
 def bad_request(message: str) -> ApiError:
     return ApiError(400, message)
+
+
+def field_violation(message: str, field: str | None = None) -> ApiError:
+    """A 400 for a request that could not be decoded, with Google's BadRequest details."""
+    violation = {"field": field, "description": message} if field else {"description": message}
+    details = [{"@type": "type.googleapis.com/google.rpc.BadRequest", "fieldViolations": [violation]}]
+    return ApiError(400, message, details=details)
+
+
+def invalid_value(field: str, type_name: str, value: Any) -> ApiError:
+    """Google's answer to a JSON or query value of the wrong type or an unknown enum value, e.g.
+    ``Invalid value at 'data.values' (type.googleapis.com/google.protobuf.ListValue), "X"``. Enum types
+    are named by their Sheets v4 message (``"Dimension"``), others in full (``"google.protobuf.ListValue"``)."""
+    full = type_name if "." in type_name else f"google.apps.sheets.v4.{type_name}"
+    shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else f'"{value}"'
+    return field_violation(f"Invalid value at '{field}' (type.googleapis.com/{full}), {shown}", field)
 
 
 def not_found(message: str = "Requested entity was not found.") -> ApiError:

@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import drive_api, sheets_api
 from .context import Ctx
-from .errors import MISSING_CREDENTIALS, ApiError, quota_exceeded
+from .errors import MISSING_CREDENTIALS, ApiError, field_violation, quota_exceeded
 from .fields import MaskError, apply_mask, parse_mask
 from .store import Store
 
@@ -422,7 +422,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             return json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ApiError(400, f"Invalid JSON payload received. {exc}") from None
+            raise field_violation(f"Invalid JSON payload received. {exc}") from None
 
     def _token(self, raw: bytes) -> tuple[int, dict]:
         form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}

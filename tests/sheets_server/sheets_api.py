@@ -8,22 +8,25 @@ import copy
 import random
 from typing import Any
 
+from . import protojson
 from .a1 import A1Range, col_letters, quote_title
 from .cells import cell_from_extended_value
 from .context import Ctx
-from .errors import ApiError, bad_request
-from .fields import MaskError, parse_mask, update_masked
+from .errors import ApiError, bad_request, invalid_value
+from .fields import MaskError, apply_mask, parse_mask, selects, update_masked
 from .grid import (
     DATETIME_OPTIONS,
     DIMENSIONS,
     INPUT_OPTIONS,
     RENDER_OPTIONS,
     append_range,
+    as_rows,
     clear_range,
     evaluator_for,
     grid_data,
     grid_limits_error,
     read_range,
+    trim_row_data,
     write_range,
 )
 from .ranges import shared
@@ -63,13 +66,17 @@ def spreadsheet_json(ss: Spreadsheet, email: str | None, include_grid: bool = Fa
             boxes = wanted[sheet.sheet_id] if wanted is not None else [(1, 1, sheet.rows, sheet.cols)]
             item["data"] = [grid_data(ss, sheet, *box, ev) for box in boxes]
         if sheet.merges:
-            item["merges"] = copy.deepcopy(sheet.merges)
+            item["merges"] = [protojson.grid_range(m) for m in sheet.merges]
         if sheet.basic_filter:
-            item["basicFilter"] = copy.deepcopy(sheet.basic_filter)
+            item["basicFilter"] = {**copy.deepcopy(sheet.basic_filter),
+                                   "range": protojson.grid_range(sheet.basic_filter["range"])}
         if sheet.protected_ranges:
             item["protectedRanges"] = [protected_range_json(ss, pr, email) for pr in sheet.protected_ranges]
         if sheet.conditional_formats:
-            item["conditionalFormats"] = copy.deepcopy(sheet.conditional_formats)
+            item["conditionalFormats"] = [
+                {**copy.deepcopy(rule), "ranges": [protojson.grid_range(r) for r in rule["ranges"]]}
+                for rule in sheet.conditional_formats
+            ]
         sheets.append(item)
     return {
         "spreadsheetId": ss.id,
@@ -81,6 +88,7 @@ def spreadsheet_json(ss: Spreadsheet, email: str | None, include_grid: bool = Fa
 
 def protected_range_json(ss: Spreadsheet, pr: dict, email: str | None) -> dict:
     out = copy.deepcopy(pr)
+    out["range"] = protojson.grid_range(pr["range"])
     out["requestingUserCanEdit"] = can_edit_protected(ss, pr, email)
     return out
 
@@ -156,9 +164,26 @@ def spreadsheets_create(ctx: Ctx) -> tuple[int, dict]:
 
 
 def spreadsheets_get(ctx: Ctx) -> tuple[int, dict]:
+    """Grid data comes with ``includeGridData=true`` or, when there is a ``fields`` mask (Google then
+    ignores includeGridData), when the mask selects ``sheets.data``. Under a mask, cells, rows
+    and rowData left empty at the end are dropped, as Google does."""
     ss = require_spreadsheet(ctx.store, ctx.params["id"], ctx.email)
-    include = ctx.qbool("includeGridData")
-    return 200, spreadsheet_json(ss, ctx.email, include, ctx.qlist("ranges") or None)
+    fields = ctx.q("fields")
+    mask = None
+    if fields:
+        try:
+            mask = parse_mask(fields)
+        except MaskError:
+            raise ApiError(400, f"Invalid field selection {fields}") from None
+    include = selects(mask, "sheets", "data") if fields else ctx.qbool("includeGridData")
+    body = spreadsheet_json(ss, ctx.email, include, ctx.qlist("ranges") or None)
+    if mask is None:
+        return 200, body
+    body = apply_mask(body, mask)
+    for sheet in body.get("sheets", []):
+        for data in sheet.get("data", []):
+            trim_row_data(data)
+    return 200, body
 
 
 def spreadsheets_batch_update(ctx: Ctx) -> tuple[int, dict]:
@@ -166,7 +191,7 @@ def spreadsheets_batch_update(ctx: Ctx) -> tuple[int, dict]:
     body = ctx.json_body()
     requests = body.get("requests") or []
     if not isinstance(requests, list):
-        raise bad_request("Invalid JSON payload received. 'requests' must be a list.")
+        raise invalid_value("requests", "Request", requests)
     snap = ss.snapshot()
     replies = []
     try:
@@ -188,6 +213,14 @@ def spreadsheets_batch_update(ctx: Ctx) -> tuple[int, dict]:
         out["updatedSpreadsheet"] = spreadsheet_json(ss, ctx.email, bool(body.get("responseIncludeGridData")),
                                                      body.get("responseRanges") or None)
     return 200, out
+
+
+def _field(where: str, name: str) -> str:
+    """The path Google names in a decoding error: ("Invalid requests[0].mergeCells: ", "merge_type")
+    -> "requests[0].merge_cells.merge_type"."""
+    path = where.removeprefix("Invalid ").rstrip(": ")
+    snake = "".join("_" + ch.lower() if ch.isupper() else ch for ch in path)
+    return f"{snake}.{name}"
 
 
 def _mask(fields: Any, where: str):
@@ -262,7 +295,9 @@ def req_update_sheet_properties(ss: Spreadsheet, p: dict, where: str, email: str
     sheet = _sheet(ss, props.get("sheetId"), where)
     mask = _mask(p.get("fields"), where)
     new = copy.deepcopy(sheet.props)
+    protojson.forget_pairs(new, mask)
     update_masked(new, props, mask)
+    new = protojson.sheet_properties(new)
     new["sheetId"] = sheet.sheet_id
     new.setdefault("sheetType", "GRID")
     grid = new.setdefault("gridProperties", {})
@@ -272,6 +307,8 @@ def req_update_sheet_properties(ss: Spreadsheet, p: dict, where: str, email: str
         _check_title(ss, str(new.get("title") or ""), where, exclude=sheet)
     if int(grid["rowCount"]) < 1 or int(grid["columnCount"]) < 1:
         raise bad_request(f"{where}rowCount and columnCount must be at least 1.")
+    if new.get("hidden") and all(s.props.get("hidden") for s in ss.sheets if s is not sheet):
+        raise bad_request(f"{where}You can't hide all the sheets in a document.")
     index = new.get("index", sheet.props["index"])
     sheet.props = new
     sheet.set_size(int(grid["rowCount"]), int(grid["columnCount"]))
@@ -321,13 +358,14 @@ class _CellWriter:
 
     def _format(self, source: dict):
         if self.fmt_mask is None:
-            replaced = shared(copy.deepcopy(source) or None)
+            replaced = shared(protojson.cell_format(source))
             return lambda _old: replaced
 
         def masked(old: dict | None) -> dict | None:
             fmt = copy.deepcopy(old or {})
+            protojson.forget_pairs(fmt, self.fmt_mask)
             update_masked(fmt, source, self.fmt_mask)
-            return shared(fmt or None)
+            return shared(protojson.cell_format(fmt))
 
         return masked
 
@@ -418,7 +456,9 @@ def req_set_data_validation(ss: Spreadsheet, p: dict, where: str, email: str | N
 
 
 def req_add_protected_range(ss: Spreadsheet, p: dict, where: str, email: str | None) -> dict:
-    pr = copy.deepcopy(p.get("protectedRange") or {})
+    """Stored with the owner and the requester among its editors (warning-only too, as Google lists
+    them); the reply echoes the requested editors (``{}`` when none), as Google's does."""
+    pr = {k: v for k, v in copy.deepcopy(p.get("protectedRange") or {}).items() if v is not None}
     gr = pr.get("range")
     if not isinstance(gr, dict):
         raise bad_request(f"{where}A protected range needs a range.")
@@ -429,15 +469,19 @@ def req_add_protected_range(ss: Spreadsheet, p: dict, where: str, email: str | N
     while pr_id in used:
         pr_id = random.randint(1, 2**31 - 1)
     pr.pop("requestingUserCanEdit", None)
+    requested = {k: v for k, v in (pr.pop("editors", None) or {}).items() if v}
     stored = {"protectedRangeId": pr_id, **{k: v for k, v in pr.items() if k != "protectedRangeId"}}
     if not stored.get("warningOnly"):
-        editors = stored.setdefault("editors", {})
-        users = editors.setdefault("users", [])
-        for who in (ss.owner, email):
-            if who and who not in users:
-                users.append(who)
+        stored.pop("warningOnly", None)
+    users = list(requested.get("users", []))
+    for who in (ss.owner, email):
+        if who and who not in users:
+            users.append(who)
+    stored["editors"] = {**requested, "users": users}
     sheet.protected_ranges.append(stored)
-    return {"addProtectedRange": {"protectedRange": protected_range_json(ss, stored, email)}}
+    reply = protected_range_json(ss, stored, email)
+    reply["editors"] = requested
+    return {"addProtectedRange": {"protectedRange": reply}}
 
 
 def req_add_conditional_format_rule(ss: Spreadsheet, p: dict, where: str, email: str | None) -> dict:
@@ -518,26 +562,50 @@ def req_append_dimension(ss: Spreadsheet, p: dict, where: str, email: str | None
     return {}
 
 
+MERGE_TYPES = ("MERGE_ALL", "MERGE_COLUMNS", "MERGE_ROWS")
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
 def req_merge_cells(ss: Spreadsheet, p: dict, where: str, email: str | None) -> dict:
-    gr = copy.deepcopy(p.get("range") or {})
-    sheet, box = grid_box(ss, gr, where)
-    if box is not None:
-        gr.setdefault("sheetId", sheet.sheet_id)
-        sheet.merges.append(gr)
+    """MERGE_ALL makes one merge, MERGE_COLUMNS one per column, MERGE_ROWS one per row (as recorded
+    from Google). Merges inside the range are replaced; one that sticks out of it is refused."""
+    merge_type = p.get("mergeType") or "MERGE_ALL"
+    if merge_type not in MERGE_TYPES:
+        raise invalid_value(_field(where, "merge_type"), "MergeType", merge_type)
+    sheet, box = grid_box(ss, p.get("range") or {}, where)
+    if box is None:
+        return {}
+    r1, c1, r2, c2 = box
+    kept = []
+    for m in sheet.merges:
+        _, mbox = grid_box(ss, m, where)
+        if mbox is None or not _overlap(box, mbox):
+            kept.append(m)
+        elif not (r1 <= mbox[0] and mbox[2] <= r2 and c1 <= mbox[1] and mbox[3] <= c2):
+            raise bad_request(f"{where}You can't merge cells that partially overlap an existing merge.")
+    if merge_type == "MERGE_ALL":
+        parts = [box]
+    elif merge_type == "MERGE_COLUMNS":
+        parts = [(r1, c, r2, c) for c in range(c1, c2 + 1)]
+    else:
+        parts = [(r, c1, r, c2) for r in range(r1, r2 + 1)]
+    sheet.merges = kept + [
+        {"sheetId": sheet.sheet_id, "startRowIndex": a - 1, "endRowIndex": c, "startColumnIndex": b - 1,
+         "endColumnIndex": d}
+        for a, b, c, d in parts if (a, b) != (c, d)  # a single cell is no merge
+    ]
     return {}
 
 
 def req_unmerge_cells(ss: Spreadsheet, p: dict, where: str, email: str | None) -> dict:
+    """Every merge that touches the range goes."""
     sheet, box = grid_box(ss, p.get("range") or {}, where)
     if box is None:
         return {}
-    keep = []
-    for m in sheet.merges:
-        _, mbox = grid_box(ss, m, where)
-        if mbox and box[0] <= mbox[2] and mbox[0] <= box[2] and box[1] <= mbox[3] and mbox[1] <= box[3]:
-            continue
-        keep.append(m)
-    sheet.merges = keep
+    sheet.merges = [m for m in sheet.merges if not _overlap(box, grid_box(ss, m, where)[1] or (0, 0, -1, -1))]
     return {}
 
 
@@ -546,8 +614,12 @@ def req_set_basic_filter(ss: Spreadsheet, p: dict, where: str, email: str | None
     gr = flt.get("range")
     if not isinstance(gr, dict):
         raise bad_request(f"{where}A basic filter needs a range.")
-    sheet, _ = grid_box(ss, gr, where)
-    gr.setdefault("sheetId", sheet.sheet_id)
+    sheet, box = grid_box(ss, gr, where)
+    if box is None:
+        raise bad_request(f"{where}A basic filter needs a range with at least one cell.")
+    r1, c1, r2, c2 = box  # Google stores the bounds it filters, also for a whole-sheet range
+    flt["range"] = {"sheetId": sheet.sheet_id, "startRowIndex": r1 - 1, "endRowIndex": r2,
+                    "startColumnIndex": c1 - 1, "endColumnIndex": c2}
     sheet.basic_filter = flt
     return {}
 
@@ -603,12 +675,23 @@ def _read_options(ctx: Ctx) -> tuple[str, str, str]:
 
 def _input_option(ctx: Ctx, value: str | None = None) -> str:
     option = value if value is not None else ctx.q("valueInputOption")
+    if option is not None and option not in (*INPUT_OPTIONS, "INPUT_VALUE_OPTION_UNSPECIFIED"):
+        raise invalid_value("value_input_option", "ValueInputOption", option)
     if option is None or option == "INPUT_VALUE_OPTION_UNSPECIFIED":
         raise bad_request("'valueInputOption' is required but not specified")
-    if option not in INPUT_OPTIONS:
-        raise bad_request(f"Invalid value at 'value_input_option' "
-                          f"(type.googleapis.com/google.apps.sheets.v4.ValueInputOption), \"{option}\"")
     return option
+
+
+def _decode_value_range(item: Any, field: str) -> str:
+    """Check what Google checks while decoding a ValueRange (before looking at its range) and return
+    its major dimension. ``field`` names it in errors: ``data`` or ``data[2]``."""
+    if not isinstance(item, dict):
+        raise invalid_value(field, "ValueRange", item)
+    major = item.get("majorDimension") or "ROWS"
+    if major not in DIMENSIONS:
+        raise invalid_value(f"{field}.major_dimension", "Dimension", major)
+    as_rows(item.get("values"), major, f"{field}.values")
+    return major
 
 
 def _response_data(ctx: Ctx, ss: Spreadsheet, sheet: Sheet, updated: dict, body: dict | None = None) -> None:
@@ -644,11 +727,9 @@ def values_batch_get(ctx: Ctx) -> tuple[int, dict]:
 
 def values_update(ctx: Ctx) -> tuple[int, dict]:
     ss = require_spreadsheet(ctx.store, ctx.params["id"], ctx.email, write=True)
-    option = _input_option(ctx)
     body = ctx.json_body()
-    major = body.get("majorDimension") or "ROWS"
-    if major not in DIMENSIONS:
-        raise bad_request(f"Invalid value at 'data.major_dimension', \"{major}\"")
+    major = _decode_value_range(body, "data")
+    option = _input_option(ctx)
     sheet, rng = ss.resolve(ctx.params["range"])
     check_protection(ss, sheet, _write_box(rng, sheet, body.get("values"), major), ctx.email)
     updated = write_range(ss, sheet, rng, body.get("values"), major, option)
@@ -660,18 +741,14 @@ def values_update(ctx: Ctx) -> tuple[int, dict]:
 def values_batch_update(ctx: Ctx) -> tuple[int, dict]:
     ss = require_spreadsheet(ctx.store, ctx.params["id"], ctx.email, write=True)
     body = ctx.json_body()
-    option = _input_option(ctx, body.get("valueInputOption") or "")
     data = body.get("data") or []
     if not isinstance(data, list):
-        raise bad_request("Invalid JSON payload received. 'data' must be a list.")
+        raise invalid_value("data", "ValueRange", data)
+    majors = [_decode_value_range(item, f"data[{i}]") for i, item in enumerate(data)]
+    option = _input_option(ctx, body.get("valueInputOption") or "")
     planned = []
-    for i, item in enumerate(data):  # check everything first: the batch is all or nothing
+    for i, (item, major) in enumerate(zip(data, majors, strict=True)):  # all checked first: all or nothing
         try:
-            if not isinstance(item, dict):
-                raise bad_request("Invalid ValueRange.")
-            major = item.get("majorDimension") or "ROWS"
-            if major not in DIMENSIONS:
-                raise bad_request(f"Invalid value at 'data.major_dimension', \"{major}\"")
             sheet, rng = ss.resolve(str(item.get("range", "")))
             check_protection(ss, sheet, _write_box(rng, sheet, item.get("values"), major), ctx.email)
             write_range(ss, sheet, rng, item.get("values"), major, option, dry_run=True)
@@ -742,15 +819,10 @@ def values_batch_clear(ctx: Ctx) -> tuple[int, dict]:
 
 def values_append(ctx: Ctx) -> tuple[int, dict]:
     ss = require_spreadsheet(ctx.store, ctx.params["id"], ctx.email, write=True)
-    option = _input_option(ctx)
-    insert = ctx.q("insertDataOption", "OVERWRITE")
-    if insert not in ("OVERWRITE", "INSERT_ROWS"):
-        raise bad_request(f"Invalid value at 'insert_data_option' "
-                          f"(type.googleapis.com/google.apps.sheets.v4.InsertDataOption), \"{insert}\"")
+    insert = ctx.qenum("insertDataOption", ("OVERWRITE", "INSERT_ROWS"), "OVERWRITE", "InsertDataOption")
     body = ctx.json_body()
-    major = body.get("majorDimension") or "ROWS"
-    if major not in DIMENSIONS:
-        raise bad_request(f"Invalid value at 'data.major_dimension', \"{major}\"")
+    major = _decode_value_range(body, "data")
+    option = _input_option(ctx)
     sheet, rng = ss.resolve(ctx.params["range"])
 
     def check(box: tuple[int, int, int, int]) -> None:

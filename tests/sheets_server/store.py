@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from . import protojson
 from .a1 import A1Range, RangeError, parse_range
 from .cells import Cell
 from .errors import ApiError, bad_request
@@ -94,6 +95,7 @@ class Sheet:
                     self.props["gridProperties"].update(copy.deepcopy(v))
                 elif k not in ("sheetId", "title", "index"):
                     self.props[k] = copy.deepcopy(v)
+            self.props = protojson.sheet_properties(self.props)
         self.cells: dict[tuple[int, int], Cell] = {}
         self.formats = RangeMap()  # userEnteredFormat
         self.validations = RangeMap()  # dataValidation
