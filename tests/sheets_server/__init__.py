@@ -11,12 +11,14 @@ One server answers for every Google host: Sheets v4 (``/v4/spreadsheets...``), D
         ...
 
 Run stand-alone with ``python -m tests.sheets_server --port 0`` (prints the URL first).
-Modules: ``a1`` (ranges), ``cells`` (values and formats), ``formulas``, ``store`` (files, sheets, clock),
-``grid`` (value reads/writes), ``sheets_api`` / ``drive_api`` (handlers), ``httpd`` (HTTP, auth, quota,
-faults, stats), ``server`` (:class:`SheetsServer`), ``clients`` (point gspread/requests at the server).
+Modules: ``a1`` (ranges), ``cells`` (values), ``ranges`` (formats, rules and notes stored by ranges),
+``protojson`` (Google's stored forms), ``formulas``, ``store`` (files, sheets, clock), ``grid`` (value
+reads/writes), ``sheets_api`` / ``drive_api`` (handlers), ``quotas`` (Google's per-minute limits),
+``faults`` (injected failures), ``controls`` (stats, faults, quotas, tokens), ``httpd`` (HTTP, auth),
+``server`` (:class:`SheetsServer`), ``clients`` (point gspread/requests at the server).
 """
 
-from .httpd import Fault
+from .faults import Fault
 from .server import DEFAULT_CLIENT_EMAIL, OFFICER_EMAIL, SOMEONE_ELSE, SheetsServer
 
 __all__ = ["SheetsServer", "Fault", "DEFAULT_CLIENT_EMAIL", "OFFICER_EMAIL", "SOMEONE_ELSE"]

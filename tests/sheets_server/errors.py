@@ -64,7 +64,7 @@ MISSING_CREDENTIALS = (
 
 class ApiError(Exception):
     def __init__(self, code: int, message: str | None = None, status: str | None = None, *,
-                 reason: str | None = None, location: str | None = None,
+                 reason: str | None = None, location: str | None = None, domain: str = "global",
                  details: list[dict] | None = None, headers: dict[str, str] | None = None):
         super().__init__(message or DEFAULT_MESSAGE.get(code, ""))
         self.code = code
@@ -72,12 +72,13 @@ class ApiError(Exception):
         self.status = status or STATUS_BY_CODE.get(code, "UNKNOWN")
         self.reason = reason
         self.location = location
+        self.domain = domain
         self.details = details
         self.headers = headers or {}
 
     def body(self, api: str) -> dict[str, Any]:
         if api == "drive":
-            item: dict[str, Any] = {"message": self.message, "domain": "global",
+            item: dict[str, Any] = {"message": self.message, "domain": self.domain,
                                     "reason": self.reason or DRIVE_REASON.get(self.code, "error")}
             if self.location:
                 item["locationType"] = "parameter"
@@ -117,28 +118,3 @@ def not_found(message: str = "Requested entity was not found.") -> ApiError:
 
 def permission_denied() -> ApiError:
     return ApiError(403, "The caller does not have permission")
-
-
-def quota_exceeded(kind: str, limit: int, email: str) -> ApiError:
-    """Google's answer once a user's per-minute Sheets quota is used up (``kind`` is "Read" or "Write")."""
-    metric = f"sheets.googleapis.com/{kind.lower()}_requests"
-    message = (f"Quota exceeded for quota metric '{kind} requests' and limit '{kind} requests per minute per "
-               f"user' of service 'sheets.googleapis.com' for consumer 'project_number:000000000000'.")
-    details = [{
-        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-        "reason": "RATE_LIMIT_EXCEEDED",
-        "domain": "googleapis.com",
-        "metadata": {
-            "quota_location": "global",
-            "quota_metric": metric,
-            "quota_limit": f"{kind}RequestsPerMinutePerUser",
-            "quota_limit_value": str(limit),
-            "consumer": "projects/000000000000",
-            "service": "sheets.googleapis.com",
-        },
-    }, {
-        "@type": "type.googleapis.com/google.rpc.Help",
-        "links": [{"description": "Request a higher quota limit.",
-                   "url": "https://cloud.google.com/docs/quota#requesting_higher_quota"}],
-    }]
-    return ApiError(429, message, "RESOURCE_EXHAUSTED", details=details)
