@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import drive_api, sheets_api
+from . import drive_api, sheets_api, values_api
 from .context import Ctx
 from .controls import bucket_of
 from .errors import MISSING_CREDENTIALS, ApiError, field_violation
@@ -50,18 +50,18 @@ ROUTES = [
     _r("POST", rf"/v4/spreadsheets/{_ID}:batchUpdate", "spreadsheets.batchUpdate", "sheets",
        sheets_api.spreadsheets_batch_update, "id"),
     _r("GET", rf"/v4/spreadsheets/{_ID}/values:batchGet", "values.batchGet", "sheets",
-       sheets_api.values_batch_get, "id"),
+       values_api.values_batch_get, "id"),
     _r("POST", rf"/v4/spreadsheets/{_ID}/values:batchUpdate", "values.batchUpdate", "sheets",
-       sheets_api.values_batch_update, "id"),
+       values_api.values_batch_update, "id"),
     _r("POST", rf"/v4/spreadsheets/{_ID}/values:batchClear", "values.batchClear", "sheets",
-       sheets_api.values_batch_clear, "id"),
+       values_api.values_batch_clear, "id"),
     _r("POST", rf"/v4/spreadsheets/{_ID}/values/(.+):clear", "values.clear", "sheets",
-       sheets_api.values_clear, "id", "range"),
+       values_api.values_clear, "id", "range"),
     _r("POST", rf"/v4/spreadsheets/{_ID}/values/(.+):append", "values.append", "sheets",
-       sheets_api.values_append, "id", "range"),
-    _r("GET", rf"/v4/spreadsheets/{_ID}/values/(.+)", "values.get", "sheets", sheets_api.values_get,
+       values_api.values_append, "id", "range"),
+    _r("GET", rf"/v4/spreadsheets/{_ID}/values/(.+)", "values.get", "sheets", values_api.values_get,
        "id", "range"),
-    _r("PUT", rf"/v4/spreadsheets/{_ID}/values/(.+)", "values.update", "sheets", sheets_api.values_update,
+    _r("PUT", rf"/v4/spreadsheets/{_ID}/values/(.+)", "values.update", "sheets", values_api.values_update,
        "id", "range"),
     _r("GET", r"/drive/v3/files", "drive.files.list", "drive", drive_api.files_list),
     _r("POST", r"/drive/v3/files", "drive.files.create", "drive", drive_api.files_create),

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from . import sheets_api
 from .a1 import A1Range, RangeError, parse_cells
+from .batch.sheets import req_add_sheet
 from .controls import Controls, google_limits
 from .errors import ApiError
 from .faults import Fault
 from .grid import RENDER_OPTIONS, read_box, write_range
 from .httpd import EmulatorHTTPServer
+from .render import spreadsheet_json
 from .store import DEFAULT_COLS, DEFAULT_ROWS, Spreadsheet, Store, rfc3339
 
 DEFAULT_CLIENT_EMAIL = "sheets-sync@khoknongna-test.iam.gserviceaccount.com"
@@ -148,7 +149,7 @@ class SheetsServer:
         """Add a tab (as an officer would); returns its sheetId. Bumps modifiedTime."""
         with self.store.lock:
             ss = self._file(spreadsheet_id)
-            reply = sheets_api.req_add_sheet(ss, {"properties": {"title": title, "gridProperties": {
+            reply = req_add_sheet(ss, {"properties": {"title": title, "gridProperties": {
                 "rowCount": rows, "columnCount": cols}}}, "", ss.owner)
             self.store.touch(ss, OFFICER_EMAIL)
             return reply["addSheet"]["properties"]["sheetId"]
@@ -187,7 +188,7 @@ class SheetsServer:
         """The spreadsheets.get JSON as the owner sees it (formats, validations, protected ranges)."""
         with self.store.lock:
             ss = self._file(spreadsheet_id)
-            return sheets_api.spreadsheet_json(ss, ss.owner, include_grid_data)
+            return spreadsheet_json(ss, ss.owner, include_grid_data)
 
     def modified_time(self, spreadsheet_id: str) -> str:
         with self.store.lock:
