@@ -320,8 +320,8 @@ def grid_data(ss: Spreadsheet, sheet: Sheet, r1: int, c1: int, r2: int, c2: int,
             row_data.append({"values": [cell_data(sheet, ss, ev, r, c)
                                         for c in range(c1, last_col_by_row[r] + 1)]})
         data["rowData"] = row_data
-    data["rowMetadata"] = [{"pixelSize": 21} for _ in range(r1, r2 + 1)]
-    data["columnMetadata"] = [{"pixelSize": 100} for _ in range(c1, c2 + 1)]
+    data["rowMetadata"] = [{"pixelSize": 21, **(sheet.row_props.get(r, 1) or {})} for r in range(r1, r2 + 1)]
+    data["columnMetadata"] = [{"pixelSize": 100, **(sheet.col_props.get(c, 1) or {})} for c in range(c1, c2 + 1)]
     return data
 
 

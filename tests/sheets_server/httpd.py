@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import drive_api, sheets_api, values_api
+from . import drive_api, metadata_api, sheets_api, values_api
 from .context import Ctx
 from .controls import bucket_of
 from .errors import MISSING_CREDENTIALS, ApiError, field_violation
@@ -49,6 +49,10 @@ ROUTES = [
     _r("GET", rf"/v4/spreadsheets/{_ID}", "spreadsheets.get", "sheets", sheets_api.spreadsheets_get, "id"),
     _r("POST", rf"/v4/spreadsheets/{_ID}:batchUpdate", "spreadsheets.batchUpdate", "sheets",
        sheets_api.spreadsheets_batch_update, "id"),
+    _r("GET", rf"/v4/spreadsheets/{_ID}/developerMetadata/(\d+)", "developerMetadata.get", "sheets",
+       metadata_api.developer_metadata_get, "id", "metadataId"),
+    _r("POST", rf"/v4/spreadsheets/{_ID}/developerMetadata:search", "developerMetadata.search", "sheets",
+       metadata_api.developer_metadata_search, "id"),
     _r("GET", rf"/v4/spreadsheets/{_ID}/values:batchGet", "values.batchGet", "sheets",
        values_api.values_batch_get, "id"),
     _r("POST", rf"/v4/spreadsheets/{_ID}/values:batchUpdate", "values.batchUpdate", "sheets",

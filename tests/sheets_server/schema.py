@@ -22,7 +22,8 @@ from typing import Any
 
 from .errors import ApiError, field_violation
 
-INT, FLOAT, BOOL, STRING = "TYPE_INT32", "TYPE_FLOAT", "TYPE_BOOL", "TYPE_STRING"
+INT, FLOAT, DOUBLE, BOOL, STRING = "TYPE_INT32", "TYPE_FLOAT", "TYPE_DOUBLE", "TYPE_BOOL", "TYPE_STRING"
+ANY = "ANY"  # not checked here
 
 
 def enum(name: str, *values: str) -> tuple[str, tuple[str, ...]]:
@@ -69,6 +70,14 @@ CELL_FORMAT = Msg("CellFormat", {
     "textFormat": TEXT_FORMAT,
     "hyperlinkDisplayType": enum("HyperlinkDisplayType", "HYPERLINK_DISPLAY_TYPE_UNSPECIFIED", "LINKED", "PLAIN_TEXT"),
     "textRotation": Msg("TextRotation", {"angle": INT, "vertical": BOOL}),
+})
+EXTENDED_VALUE = Msg("ExtendedValue", {"numberValue": DOUBLE, "stringValue": STRING, "boolValue": BOOL,
+                                       "formulaValue": STRING, "errorValue": ANY})
+CELL_DATA = Msg("CellData", {
+    "userEnteredValue": EXTENDED_VALUE, "effectiveValue": ANY, "formattedValue": STRING,
+    "userEnteredFormat": CELL_FORMAT, "effectiveFormat": ANY, "hyperlink": STRING, "note": STRING,
+    "textFormatRuns": ANY, "dataValidation": ANY, "pivotTable": ANY, "dataSourceTable": ANY,
+    "dataSourceFormula": ANY,
 })
 DIMENSION = enum("Dimension", "DIMENSION_UNSPECIFIED", "ROWS", "COLUMNS")
 DIMENSION_RANGE = Msg("DimensionRange", {"sheetId": INT, "dimension": DIMENSION, "startIndex": INT, "endIndex": INT})
@@ -119,7 +128,7 @@ def check(value: Any, schema: Any, path: str) -> None:
     """Raise Google's decoding error for the first unknown field or ill-typed value under ``path``
     (the snake_case path Google names, e.g. ``requests[0].repeat_cell.cell.user_entered_format``).
     ``schema``: a scalar type, an enum, a :class:`Msg` or ``[element]``."""
-    if value is None:
+    if value is None or schema == ANY:
         return
     if isinstance(schema, Msg):
         if not isinstance(value, dict):
@@ -145,9 +154,9 @@ def check(value: Any, schema: Any, path: str) -> None:
         whole = isinstance(value, int) and not isinstance(value, bool)
         if not (whole or (isinstance(value, float) and value.is_integer())) or not -INT32 <= value < INT32:
             raise _bad(path, INT, value)
-    elif schema == FLOAT:
+    elif schema in (FLOAT, DOUBLE):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _bad(path, FLOAT, value)
+            raise _bad(path, schema, value)
     elif schema == BOOL:
         if not isinstance(value, bool):
             raise _bad(path, BOOL, value)

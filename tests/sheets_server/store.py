@@ -100,6 +100,8 @@ class Sheet:
         self.formats = RangeMap()  # userEnteredFormat
         self.validations = RangeMap()  # dataValidation
         self.notes = RangeMap()  # note
+        self.row_props = RangeMap()  # DimensionProperties of rows, at (row, 1)
+        self.col_props = RangeMap()  # ... and of columns, at (column, 1)
         self.protected_ranges: list[dict] = []
         self.conditional_formats: list[dict] = []
         self.merges: list[dict] = []
@@ -129,6 +131,8 @@ class Sheet:
             del self.cells[key]
         for attribute in self.attributes():
             attribute.truncate(rows, cols)
+        self.row_props.truncate(rows, 1)
+        self.col_props.truncate(cols, 1)
 
     def attributes(self) -> tuple[RangeMap, ...]:
         return (self.formats, self.validations, self.notes)
@@ -175,6 +179,7 @@ class Sheet:
         self.cells = moved
         for attribute in self.attributes():
             attribute.shift(dimension, start, count)
+        (self.row_props if axis == 0 else self.col_props).shift("ROWS", start, count)
         grid = self.props["gridProperties"]
         grid["rowCount" if axis == 0 else "columnCount"] += count
 
@@ -201,6 +206,8 @@ class Spreadsheet:
         self.parents: list[str] = []
         self.description: str | None = None
         self.last_modifying_user = owner
+        self.metadata: list[dict] = []  # DeveloperMetadata, each with "_project": the creator's project
+        self.charts: list[dict] = []  # EmbeddedChart
 
     @property
     def name(self) -> str:
@@ -296,10 +303,10 @@ class Spreadsheet:
         return perm
 
     def snapshot(self) -> tuple:
-        return copy.deepcopy((self.props, self.sheets))
+        return copy.deepcopy((self.props, self.sheets, self.metadata, self.charts))
 
     def restore(self, snap: tuple) -> None:
-        self.props, self.sheets = snap
+        self.props, self.sheets, self.metadata, self.charts = snap
 
 
 def permission_id(email: str) -> str:

@@ -4,7 +4,7 @@ the caller. The batch is applied in order and undone as a whole when a request f
 
 from __future__ import annotations
 
-from . import cells, dimensions, objects, sheets
+from . import cells, charts, dimensions, metadata, objects, sheets
 
 BATCH_REQUESTS = {
     "addSheet": sheets.req_add_sheet,
@@ -24,7 +24,14 @@ BATCH_REQUESTS = {
     "unmergeCells": objects.req_unmerge_cells,
     "setBasicFilter": objects.req_set_basic_filter,
     "clearBasicFilter": objects.req_clear_basic_filter,
-    "updateDimensionProperties": dimensions.req_cosmetic,
+    "updateDimensionProperties": dimensions.req_update_dimension_properties,
+    "createDeveloperMetadata": metadata.req_create_developer_metadata,
+    "updateDeveloperMetadata": metadata.req_update_developer_metadata,
+    "deleteDeveloperMetadata": metadata.req_delete_developer_metadata,
+    "addChart": charts.req_add_chart,
+    "updateChartSpec": charts.req_update_chart_spec,
+    "updateEmbeddedObjectPosition": charts.req_update_embedded_object_position,
+    "deleteEmbeddedObject": charts.req_delete_embedded_object,
     "autoResizeDimensions": dimensions.req_cosmetic,
     "updateBorders": dimensions.req_cosmetic,
 }

@@ -1,11 +1,12 @@
-"""Batch requests on cells: repeatCell, updateCells, setDataValidation."""
+"""Batch requests on cells: repeatCell, updateCells, setDataValidation. CellData is decoded as Google
+decodes it (schema.py): an unknown field or a value of the wrong type in a format is a 400."""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
 
-from .. import protojson
+from .. import protojson, schema
 from ..a1 import col_letters, quote_title
 from ..access import check_protection, grid_box
 from ..cells import cell_from_extended_value
@@ -13,7 +14,7 @@ from ..errors import bad_request
 from ..fields import update_masked
 from ..ranges import shared
 from ..store import Sheet, Spreadsheet
-from .common import mask_of, sheet_of
+from .common import field_path, mask_of, sheet_of
 
 CELL_FIELDS = {"userEnteredValue", "userEnteredFormat", "dataValidation", "note"}
 
@@ -73,6 +74,7 @@ class CellWriter:
 
 
 def req_repeat_cell(ss: Spreadsheet, p: dict, where: str, email: str | None) -> dict:
+    schema.check(p.get("cell"), schema.CELL_DATA, field_path(where, "cell"))
     writer = CellWriter(mask_of(p.get("fields"), where), where)
     cell = p.get("cell") or {}
     sheet, box = grid_box(ss, p.get("range") or {}, where)
@@ -96,6 +98,9 @@ def req_update_cells(ss: Spreadsheet, p: dict, where: str, email: str | None) ->
     if ("start" in p) == ("range" in p):
         raise bad_request(f"{where}Exactly one of start or range must be set.")
     grid = [((row or {}).get("values") or []) for row in rows]
+    for i, values in enumerate(grid):
+        for j, cell in enumerate(values):
+            schema.check(cell, schema.CELL_DATA, field_path(where, f"rows[{i}].values[{j}]"))
     if "start" in p:
         start = p.get("start") or {}
         sheet = sheet_of(ss, start.get("sheetId"), where)

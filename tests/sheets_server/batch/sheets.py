@@ -9,6 +9,7 @@ from .. import protojson
 from ..errors import bad_request
 from ..fields import update_masked
 from ..store import Sheet, Spreadsheet
+from . import charts, metadata
 from .common import check_cells, mask_of, sheet_of
 
 
@@ -54,6 +55,8 @@ def req_delete_sheet(ss: Spreadsheet, p: dict, where: str, email: str | None) ->
         raise bad_request(f"{where}You can't remove all the sheets in a document.")
     ss.sheets.remove(sheet)
     ss.reindex()
+    metadata.forget_sheet(ss, sheet.sheet_id)
+    charts.forget_sheet(ss, sheet.sheet_id)
     return {}
 
 
