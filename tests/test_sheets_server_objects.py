@@ -94,11 +94,20 @@ def test_developer_metadata_marks_the_status_tab_and_reads_back(setup):
         {"developerMetadata": reply, "dataFilters": lookup["dataFilters"]}]}
     nothing = {"dataFilters": [{"developerMetadataLookup": {"metadataKey": "other"}}]}
     assert client.call("POST", f"/v4/spreadsheets/{sid}/developerMetadata:search", nothing) == (200, {})
+    # The values of the marked tab in one read, and the officer's tab by its range alongside.
+    server.set_values(sid, STATUS, [["สถานะ"], ["ครบ"]], value_input_option="RAW")
+    status, got = client.call("POST", f"/v4/spreadsheets/{sid}/values:batchGetByDataFilter", {"dataFilters": [
+        lookup["dataFilters"][0], {"a1Range": "คณะทำงาน!A1:A2"}]})
+    assert status == 200 and [v["valueRange"] for v in got["valueRanges"]] == [
+        {"range": f"'{STATUS}'!A1:H50", "majorDimension": "ROWS", "values": [["สถานะ"], ["ครบ"]]},
+        {"range": "'คณะทำงาน'!A1:A2", "majorDimension": "ROWS", "values": [["ชื่อ"], ["นายสมชาย"]]}]
+    assert got["valueRanges"][0]["dataFilters"] == lookup["dataFilters"]
     # Renaming the tab keeps the mark; the requests count as reads.
     client.ok(sid, {"updateSheetProperties": {"properties": {"sheetId": status_id, "title": "สถานะ"},
                                               "fields": "title"}})
     assert client.get(sid)["sheets"][1]["developerMetadata"] == [reply]
     assert server.stats()["by_kind"]["developerMetadata.search"] == 2
+    assert server.stats()["reads"] == 7  # 2 spreadsheets.get, 2 metadata gets, 2 searches, 1 batchGetByDataFilter
 
 
 def test_developer_metadata_on_the_spreadsheet_and_on_rows_moves_with_them(setup):

@@ -53,6 +53,8 @@ ROUTES = [
        metadata_api.developer_metadata_get, "id", "metadataId"),
     _r("POST", rf"/v4/spreadsheets/{_ID}/developerMetadata:search", "developerMetadata.search", "sheets",
        metadata_api.developer_metadata_search, "id"),
+    _r("POST", rf"/v4/spreadsheets/{_ID}/values:batchGetByDataFilter", "values.batchGetByDataFilter", "sheets",
+       metadata_api.values_batch_get_by_data_filter, "id"),
     _r("GET", rf"/v4/spreadsheets/{_ID}/values:batchGet", "values.batchGet", "sheets",
        values_api.values_batch_get, "id"),
     _r("POST", rf"/v4/spreadsheets/{_ID}/values:batchUpdate", "values.batchUpdate", "sheets",
