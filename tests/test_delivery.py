@@ -186,7 +186,7 @@ def test_a_memo_refused_for_good_is_given_up_and_shown_by_status(tmp_path, serve
     tried = server.sink.tries
     again = sync(config, TWO, codes=("5702",), now=NOW + dt.timedelta(days=1))
     assert server.sink.tries == tried and again.delivery.sent == []
-    status = CliRunner().invoke(cli, ["status", "--config", str(tmp_path / "test.yaml"), "--max-age", "100000000"])
+    status = CliRunner().invoke(cli, ["status", "--config", str(tmp_path / "test.yaml"), "--max-age", "60"])
     assert status.exit_code == 1
     assert "memo 5702-reminder.eml of 2025-01-21 refused by the server, given up: SMTP 127.0.0.1" in status.stdout
     _, first_run = History(config.outputs.state).recent(2)

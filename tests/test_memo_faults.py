@@ -50,7 +50,7 @@ def _sync(config_path, codes=CODES, **options):
 
 
 def _status(config_path):
-    return CliRunner().invoke(cli, ["status", "--config", str(config_path), "--max-age", "100000000"])
+    return CliRunner().invoke(cli, ["status", "--config", str(config_path), "--max-age", "60"])
 
 
 def _copies(server, code: str) -> list[str]:

@@ -23,7 +23,7 @@ import datetime as dt
 from pathlib import Path
 
 from sync.config import Retry
-from sync.delivery.ledger import HELD, QUEUED, REFUSED, SENDING, SUPERSEDED, Entry, Ledger
+from sync.delivery.ledger import EMAIL, HELD, QUEUED, REFUSED, SENDING, SUPERSEDED, Entry, Ledger
 
 AMBIGUOUS, INTERRUPTED, REFUSAL, FAILED = "ambiguous", "interrupted", "refused", "failed"
 
@@ -53,6 +53,10 @@ class DeliveryLedger(Ledger):
         if create:
             with self._db() as db:
                 db.executescript(_SCHEMA)
+
+    def _email(self, where: str, *params) -> list[Entry]:
+        """E-mail rows only: LINE rows (channel 'line') have their own retries (sync/delivery/line)."""
+        return self._rows(f"channel = ? AND {where}", (EMAIL, *params))
 
     def _note(self, entry_id: int, outcome: str, error: str, now: dt.datetime, retry_after=None) -> None:
         with self._db() as db:
@@ -86,7 +90,7 @@ class DeliveryLedger(Ledger):
         """Rows left 'sending' by a killed run: sent again (the server may have them: at most
         `ambiguous_retries` times), else held. Returns the ones held now."""
         held = []
-        for entry in self._rows("status = ?", (SENDING,)):
+        for entry in self._email("status = ?", SENDING):
             error = "the run was killed while the memo was being sent; the server may have accepted it"
             if self._ambiguous(entry.id, INTERRUPTED, error, now):
                 held.append(entry)
@@ -94,20 +98,20 @@ class DeliveryLedger(Ledger):
 
     def due(self, now: dt.datetime) -> list[Entry]:
         """Queued rows to send now (not waiting out a refusal), oldest first."""
-        return [e for e in self._rows("status = ?", (QUEUED,)) if (self._retry_after(e.id) or "") <= _utc(now)]
+        return [e for e in self._email("status = ?", QUEUED) if (self._retry_after(e.id) or "") <= _utc(now)]
 
     def waiting(self, now: dt.datetime) -> list[tuple[Entry, str]]:
         """Queued rows waiting out a refusal, with the time (UTC) they are sent again."""
-        pairs = [(e, self._retry_after(e.id) or "") for e in self._rows("status = ?", (QUEUED,))]
+        pairs = [(e, self._retry_after(e.id) or "") for e in self._email("status = ?", QUEUED)]
         return [(e, after) for e, after in pairs if after > _utc(now)]
 
     def needing_operator(self) -> list[Entry]:
         """Held memos (maybe delivered, not sent again) and memos the server refused for good."""
-        return self._rows("status IN (?, ?)", (HELD, REFUSED))
+        return self._email("status IN (?, ?)", HELD, REFUSED)
 
     def release_held(self, districts: set[str], kinds: set[str]) -> list[Entry]:
         """Held memos of these districts and kinds back to the queue (an operator's --resend)."""
-        released = [e for e in self._rows("status = ?", (HELD,)) if e.district in districts and e.kind in kinds]
+        released = [e for e in self._email("status = ?", HELD) if e.district in districts and e.kind in kinds]
         for entry in released:
             self._set(entry.id, QUEUED, entry.last_error)
         return released
@@ -124,7 +128,7 @@ class DeliveryLedger(Ledger):
         """The connection was lost after the message was handed over. True: held from now on."""
         return self._ambiguous(entry_id, AMBIGUOUS, error, now)
 
-    def mark_refused(self, entry_id: int, error: str, now: dt.datetime, *, permanent: bool) -> dt.datetime | None:
+    def mark_refusal(self, entry_id: int, error: str, now: dt.datetime, *, permanent: bool) -> dt.datetime | None:
         """The server refused the message: the time it is tried again, or None when given up."""
         refusals = self._count(entry_id, REFUSAL)
         if permanent or refusals + 1 >= self.retry.refused_max_attempts:
@@ -145,6 +149,7 @@ class DeliveryLedger(Ledger):
         """A memo went out: held and given-up memos of its district and kind are settled by it."""
         with self._db() as db:
             db.execute(
-                "UPDATE memos SET status = ? WHERE district = ? AND kind = ? AND status IN (?, ?) AND id < ?",
-                (SUPERSEDED, entry.district, entry.kind, HELD, REFUSED, entry.id),
+                "UPDATE memos SET status = ? WHERE district = ? AND kind = ? AND channel = ? AND status IN (?, ?)"
+                " AND id < ?",
+                (SUPERSEDED, entry.district, entry.kind, EMAIL, HELD, REFUSED, entry.id),
             )

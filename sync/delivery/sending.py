@@ -45,7 +45,7 @@ def _failed(ledger: DeliveryLedger, entry: Entry, exc: MailError, now: dt.dateti
         ledger.mark_unsent(entry.id, str(exc), now)
         delivery.error = str(exc)
         return False
-    again = ledger.mark_refused(entry.id, str(exc), now, permanent=exc.permanent)
+    again = ledger.mark_refusal(entry.id, str(exc), now, permanent=exc.permanent)
     if again is None:
         delivery.given_up.append(f"{entry.file_name}: {exc}")
     else:
