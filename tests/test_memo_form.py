@@ -222,3 +222,9 @@ def test_the_summary_closing_takes_the_last_table_rows_along_to_a_new_page(confi
         assert closing_page is pages[0] or names, f"{count} districts: the closing's page has no row of the table"
         rows_along += closing_page is not pages[0]
     assert rows_along, "in some memo the closing went to a page of its own, with rows of the table"
+
+
+def test_a_numbered_memo_marked_draft_loses_its_number(config):
+    memo = numbered(reminder(config, _result(config, _open_items()), AS_OF), f"{PREFIX}/๑๒")
+    draft = numbered(memo, None)
+    assert f"ที่ {PREFIX}/    วันที่" in draft.text and "/๑๒" not in draft.text and draft.draft

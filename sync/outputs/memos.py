@@ -87,6 +87,7 @@ def _common(config: Config, as_of: dt.date) -> dict:
         "group": p.group,
         "phone": to_thai_digits(p.phone),
         "province": p.name,
+        "prefix": p.memo_prefix,
         "number": f"{p.memo_prefix}/",
         "draft": False,
         "draft_label": texts()["memos"]["draft"],
@@ -126,7 +127,7 @@ def print_html(memo: Memo, garuda: Path | None = None) -> str:
 
 def numbered(memo: Memo, number: str | None) -> Memo:
     """The memo with its ที่ number from the register; None (the register is off): marked ร่าง."""
-    context = memo.context | {"number": number or memo.context["number"], "draft": number is None}
+    context = memo.context | {"number": number or f"{memo.context['prefix']}/", "draft": number is None}
     text, html = _render(memo.kind, context)
     return replace(memo, text=text, html=html, context=context, number=number or "", draft=number is None)
 
