@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from cli import cli
 from sync.config import load_config
+from sync.delivery.email import describe
 from sync.delivery.ledger import Ledger
 from sync.pipeline import run_sync, select_districts
 from sync.service.history import History
@@ -67,6 +68,10 @@ def test_a_send_cut_off_after_the_server_took_it_is_sent_once_more_then_held(tmp
     assert "connection lost after the message was handed over" in first.error
     assert second.held and second.held[0].startswith("5702-reminder.eml: ")
     assert third.sent == ["5703-reminder.eml"] and fourth.sent == []
+    assert fourth.waiting_operator == ["5702-reminder.eml"]
+    assert "memos: 1 held or refused earlier, not sent again (cli.py status): 5702-reminder.eml" in describe(
+        fourth, load_config(config_path)
+    )
     copies = _copies(server, "5702")
     assert len(copies) == 2 and copies[0] == copies[1], "one duplicate at most, with the same Message-ID"
     assert len(_copies(server, "5703")) == 1

@@ -25,7 +25,7 @@ from sync.checker import Report
 from sync.config import Config
 from sync.delivery.attempts import DeliveryLedger
 from sync.delivery.compose import queue_memos
-from sync.delivery.ledger import HELD, SENT, Key, Ledger
+from sync.delivery.ledger import HELD, REFUSED, SENT, Key, Ledger
 from sync.delivery.policy import KINDS, Planned, plan
 from sync.delivery.sending import send_smtp, write_outbox
 
@@ -44,6 +44,7 @@ class Delivery:
     held: list[str] = field(default_factory=list)  # held by this run: may have arrived, not sent again
     given_up: list[str] = field(default_factory=list)  # refused for good by this run
     released: list[str] = field(default_factory=list)  # held memos that --resend queued again
+    waiting_operator: list[str] = field(default_factory=list)  # held or given up by earlier runs
     rejected: list[str] = field(default_factory=list)  # refused before sending (bad header, no recipients)
     error: str = ""  # why sending stopped
     paths: list[Path] = field(default_factory=list)  # .eml copies of what was delivered
@@ -76,6 +77,8 @@ def _fresh(planned: list[Planned], ledger: Ledger, resend: bool, released: set, 
             recorded = ledger.for_period(item.memo.key, item.memo.kind, item.period)
         if any(e.status == SENT for e in recorded):
             delivery.skipped.append(item.memo.file_name)
+        elif any(e.status in (HELD, REFUSED) for e in recorded):
+            delivery.waiting_operator.append(item.memo.file_name)
         elif not recorded:
             fresh.append(item)
     return fresh
@@ -131,11 +134,14 @@ def describe(delivery: Delivery, config: Config) -> list[str]:
         lines.append(f"memos: sent {len(sent)} by SMTP {smtp.host}:{smtp.effective_port}: {names(sent)}")
     elif sent:
         lines.append(f"memos: outbox-only (email.smtp.host is not set): {len(sent)} written as .eml, none emailed")
-    elif not (delivery.waiting or delivery.held or delivery.given_up):
+    elif not (delivery.waiting or delivery.held or delivery.given_up or delivery.waiting_operator):
         lines.append("memos: nothing new to send" if delivery.skipped else "memos: none due today (config reminders)")
     if delivery.skipped:
         skipped = delivery.skipped
         lines.append(f"memos: {len(skipped)} already sent, not sent again (--resend forces): {names(skipped)}")
+    if delivery.waiting_operator:
+        waiting = delivery.waiting_operator
+        lines.append(f"memos: {len(waiting)} held or refused earlier, not sent again (cli.py status): {names(waiting)}")
     if delivery.released:
         released = delivery.released
         lines.append(f"memos: {len(released)} held earlier, queued again by --resend: {names(released)}")
