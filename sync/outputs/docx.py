@@ -31,6 +31,7 @@ FONT = "TH Sarabun New"
 SIZE = Pt(16)
 TEXT_WIDTH = Cm(16)  # A4 (21 cm) less 3 cm and 2 cm margins
 INDENT = Cm(2.5)  # the first line of a paragraph
+LABEL = Pt(20)  # the form's field labels: ส่วนราชการ, ที่, วันที่, เรื่อง
 SHADES = {"ok": "D9EAD3", "due_soon": "FFF2CC", "late": "FFF2CC", "overdue": "F4CCCC", "incomplete": "F4CCCC",
           "invalid": "F4CCCC", "pending": "EFEFEF", "error": "D9D2E9"}
 
@@ -123,10 +124,10 @@ def _head(document, head, garuda: Path | None) -> None:
         _run(paragraph, _text(draft[0]), bold=True, size=Pt(24), color=RGBColor(0xBB, 0, 0))
 
 
-def _field(paragraph, field) -> None:
-    """'<b>เรื่อง</b> …' as the label in 20 pt bold and the text after it."""
+def _field(paragraph, field, size: Pt | None = LABEL) -> None:
+    """'<b>เรื่อง</b> …' as the label in bold (20 pt for the form's fields) and the text after it."""
     label = field.find("b")
-    _run(paragraph, label.text_content(), bold=True, size=Pt(20))
+    _run(paragraph, label.text_content(), bold=True, size=size)
     _run(paragraph, " " + " ".join((label.tail or "").split()))
 
 
@@ -261,8 +262,10 @@ def render_docx(html: str, garuda: Path | None = None) -> bytes:
             _head(document, element, garuda)
         elif "fields" in classes:
             _fields_row(document, element)
-        elif "field" in classes or "addressee" in classes:
+        elif "field" in classes:
             _field(document.add_paragraph(), element)
+        elif "addressee" in classes:  # เรียน: bold, the body's size
+            _field(document.add_paragraph(), element, size=None)
         elif "para" in classes:
             _body(document, element)
         elif "items" in classes:
