@@ -97,8 +97,10 @@ class SyncOutcome:
         return list(self.delivery.planned) if self.delivery else []
 
 
-def _write_status(backend: Backend, district: District, result: DistrictResult, as_of, checked_at, outcome):
-    sheet = build_status_sheet(result, as_of, checked_at)
+def _write_status(
+    backend: Backend, config: Config, district: District, result: DistrictResult, as_of, checked_at, outcome
+):
+    sheet = build_status_sheet(result, as_of, checked_at, config)
     existing_title = find_tab(result.raw.tabs, STATUS)
     if same_content(sheet, result.raw.tabs.get(existing_title) if existing_title else None):
         outcome.status_unchanged.append(result.code)
@@ -233,7 +235,7 @@ def _run_sync(
         if _stopping(stop):
             break
         if result.readable:
-            _write_status(backend, by_code[result.code], result, as_of, checked_at, outcome)
+            _write_status(backend, config, by_code[result.code], result, as_of, checked_at, outcome)
     if _stopping(stop):
         outcome.stopped = True
         log.warning("run stopped early: no memos written, provincial summary not rewritten")
