@@ -16,9 +16,10 @@ from sync.checker import DistrictResult
 from sync.config import Config, Programme
 from sync.dates import fiscal_window
 from sync.model import Status
-from sync.outputs.actions import ActionLine, action_lines, thai_items
+from sync.outputs.actions import ActionLine, action_lines
 from sync.outputs.sheet import Font, PrintSetup, Sheet, fit_row_heights
 from sync.schema import ITEMS, STATUS
+from sync.textnorm import to_thai_digits
 from sync.texts import item_title, render, status_label, texts
 
 HEADER_ROW = 5
@@ -34,6 +35,11 @@ def fiscal_year_warning(programme: Programme, as_of: dt.date) -> str:
         return ""
     t = texts()["status_tab"]
     return render(t["fiscal_warning"], as_of=as_of, year=programme.fiscal_year, start=start, end=end)
+
+
+def _numbers(items: tuple[int, ...]) -> str:
+    """The ข้อ cell, short enough for its narrow column: '๖, ๘'."""
+    return ", ".join(to_thai_digits(str(i)) for i in items)
 
 
 def _cells(cells: list[str]) -> str:
@@ -65,9 +71,9 @@ def _table(result: DistrictResult) -> list[tuple[str, str, Status, str, str]]:
         mine: list[ActionLine] = [line for line in lines if line.items and line.items[0] == item]
         for line in mine:
             title = "\n".join(item_title(i) for i in line.items)
-            rows.append((thai_items(line.items), title, line.status, line.text, _cells(line.cells)))
+            rows.append((_numbers(line.items), title, line.status, line.text, _cells(line.cells)))
         if item not in covered and (quiet := _quiet_item(result, item)):
-            rows.append((thai_items((item,)), item_title(item), quiet[0], quiet[1], ""))
+            rows.append((_numbers((item,)), item_title(item), quiet[0], quiet[1], ""))
     data_item = texts()["status_tab"]["data_item"]
     for line in lines:
         if not line.items:
