@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEMO_AS_OF := 2025-01-21
 
-.PHONY: install demo demo-data demo-google memo-sample test lint clean
+.PHONY: install demo demo-data demo-google memo-sample render test lint clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ demo-google: install demo-data
 # HTML, in demo/output/memo-sample (nothing is sent).
 memo-sample: install demo-data
 	$(BIN)/python demo/memo_sample.py --config config/demo.yaml --as-of $(DEMO_AS_OF) --out demo/output/memo-sample
+
+# What people read, rendered the way they open it, as PNGs in demo/output/render: a district's status
+# tab and the provincial summary printed by LibreOffice, a reminder memo's PDF and its HTML through
+# Chromium (apt-get install libreoffice-calc-nogui chromium poppler-utils fonts-thai-tlwg).
+render: demo
+	$(BIN)/python demo/render.py --config config/demo.yaml --as-of $(DEMO_AS_OF) --out demo/output/render
 
 test: install
 	$(BIN)/python -m pytest
