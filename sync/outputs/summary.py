@@ -142,7 +142,7 @@ def _districts(report: Report, config: Config, checked_at: str) -> Sheet:
         end,
         0,
         tuple(range(3, 3 + len(ITEM_GROUPS))),
-        (header - 1, 3 + len(ITEM_GROUPS) + 1),
+        (header, 3 + len(ITEM_GROUPS) + 1),
         horizontal=True,
         size=(24, 11),
         colours=tuple(colour for _, colour in ITEM_GROUPS),
@@ -203,7 +203,7 @@ def _months(report: Report, config: Config) -> Sheet:
         end,
         0,
         tuple(range(1, 1 + len(MONTH_GROUPS))),
-        (head - 1, 1 + len(MONTH_GROUPS) + 1),
+        (head, 1 + len(MONTH_GROUPS) + 1),
         size=(24, 10),
         colours=tuple(colour for _, colour in MONTH_GROUPS),
     )
