@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEMO_AS_OF := 2025-01-21
 
-.PHONY: install demo demo-data demo-google memo-sample render test lint clean
+.PHONY: install demo demo-data demo-google demo-line memo-sample render test lint clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ demo: install demo-data
 # The same demo on the local Google-Sheets-compatible server (tests/sheets_server): init, sync twice.
 demo-google: install demo-data
 	$(BIN)/python demo/google_demo.py --as-of $(DEMO_AS_OF)
+
+# LINE groups on the local LINE-compatible server (tests/line_server): two syncs on a reminder and summary
+# day (one push accepted but its answer lost), a day past most of the month's budget, and what each
+# group received (also as bubbles in demo/output/line/received.html). Nothing goes to LINE.
+demo-line: install demo-data
+	$(BIN)/python demo/line_demo.py --as-of $(DEMO_AS_OF)
 
 # A sample district reminder and provincial summary as A4 PDFs, with a PNG of each first page and the
 # HTML, in demo/output/memo-sample (nothing is sent).

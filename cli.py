@@ -13,6 +13,7 @@ import click
 from sync import clock, console, logs
 from sync.config import ConfigError, load_config
 from sync.dates import DateParseError, parse_as_of
+from sync.delivery.line.cli import line_group
 from sync.pipeline import check_all, run_sync, select_districts
 from sync.service.lock import LockBusy, run_lock
 
@@ -146,7 +147,8 @@ def sync(config_path, workbooks, codes, as_of, dry_run, no_email, wait, resend):
     state folder): by SMTP when email.smtp.host is set, else as .eml files into the outbox.
 
     Exit status: 0 all districts processed, 1 some could not be read (the rest are still
-    processed) or memos could not be sent (they stay queued for the next run), 2 configuration or
+    processed) or memos could not be sent (they stay queued for the next run) or LINE refused a message
+    or could not be reached (line.enabled; README "LINE groups"), 2 configuration or
     usage error, 3 another run was in progress and did not end in time.
     """
     config, districts = _setup(config_path, workbooks, codes)
@@ -176,7 +178,12 @@ def sync(config_path, workbooks, codes, as_of, dry_run, no_email, wait, resend):
 
         for line in describe(delivery, config):
             click.echo(line)
-    sys.exit(1 if outcome.unreadable or (delivery and not delivery.ok) else 0)
+    if outcome.line:
+        from sync.delivery.line.outcome import describe as describe_line
+
+        for line in describe_line(outcome.line):
+            click.echo(line)
+    sys.exit(1 if outcome.unreadable or (delivery and not delivery.ok) or (outcome.line and not outcome.line.ok) else 0)
 
 
 @cli.command("init")
@@ -422,6 +429,8 @@ def status(config_path, max_age):
     click.echo(line)
     sys.exit(0 if ok else 1)
 
+
+cli.add_command(line_group)  # `line webhook | preview | test` (sync/delivery/line/cli.py)
 
 if __name__ == "__main__":
     cli()

@@ -127,6 +127,10 @@ class Province(_Model):
     letter: Letter
 
 
+# A LINE group id (C…) as the webhook prints it; a multi-person chat (R…) or a user (U…) works too.
+LINE_ID = r"^[CRU][0-9a-f]{32}$"
+
+
 class District(_Model):
     # Chiang Rai's are 4 digits (5701); elsewhere a code may have letters. It starts the workbook's file
     # name and names memo files, so only ASCII letters and digits.
@@ -135,6 +139,7 @@ class District(_Model):
     spreadsheet: str | None = None
     emails: list[EmailAddress] = []
     cc: list[EmailAddress] = []  # copied on this district's reminders
+    line_group: str = Field("", pattern=LINE_ID + "|^$")  # the district's LINE group (config `line`)
 
 
 class Google(_Model):
@@ -212,6 +217,21 @@ class Reminders(_Model):
     catch_up_days: int = Field(3, ge=0, le=14)  # a memo day missed (service not run) is made up this many days later
 
 
+class Line(_Model):
+    """Messages to LINE groups through the LINE Messaging API (sync/delivery/line). Off unless enabled."""
+
+    enabled: bool = False
+    token_env: str = "KHOKNONGNA_LINE_TOKEN"  # the channel access token is read from this environment variable only
+    channel_secret_env: str = "KHOKNONGNA_LINE_CHANNEL_SECRET"  # for `line webhook` (signature check)
+    province_group: str = Field("", pattern=LINE_ID + "|^$")  # the provincial group: the monthly summary
+    monthly_budget: int = Field(200, ge=0)  # never let this month's consumption (as LINE counts it) pass this
+    endpoint: str | None = None  # a LINE-API-compatible server instead of https://api.line.me (tests, demo)
+    summary_link: str = ""  # a web link for the province message's button when the backend has none (xlsx)
+    timeout_seconds: float = Field(20, gt=0)
+    max_retries: int = Field(3, ge=0, le=10)  # after a timeout, a 5xx or a rate-limit 429, with the same retry key
+    backoff_seconds: float = Field(2, ge=0)  # first wait before a retry; doubled each time
+
+
 class RuleSettings(_Model):
     enabled: bool = True
     params: dict[str, Any] = {}
@@ -285,6 +305,7 @@ class Config(_Model):
     reminders: Reminders = Reminders()
     rules: dict[str, RuleSettings] = {}
     schedule: Schedule = Schedule()
+    line: Line = Line()
 
     @model_validator(mode="after")
     def _summary_for_xlsx(self) -> Config:
