@@ -89,7 +89,8 @@ def _pool_figures(jobs, words) -> tuple[float, float, float]:
     from sync.outputs import workers
 
     context = workers._context()
-    with ProcessPoolExecutor(2, mp_context=context, initializer=workers._start, initargs=(words,)) as pool:
+    alive, _run_lives = context.Pipe(duplex=False)
+    with ProcessPoolExecutor(2, mp_context=context, initializer=workers._start, initargs=(words, alive)) as pool:
         list(pool.map(_timed, jobs[:2]))  # the fork server and the workers are up: not the figure
         started = time.perf_counter()
         results = list(pool.map(_timed, jobs))

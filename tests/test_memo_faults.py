@@ -4,9 +4,13 @@ at most one duplicate, and the truth about what was sent (issue 11)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import signal
 import subprocess
 import sys
+import time
+import uuid
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -125,3 +129,31 @@ def test_one_kill_is_one_duplicate_and_then_every_memo_is_sent(tmp_path, server)
     assert after.delivery.sent == ["5702-reminder.eml", "5703-reminder.eml"] and after.delivery.ok
     assert len(_copies(server, "5702")) == 2 and len(_copies(server, "5703")) == 1
     assert [e.status for e in Ledger(tmp_path / "out" / "state").entries()] == ["sent", "sent"]
+
+
+def _tagged(tag: str) -> list[int]:
+    """Processes whose environment carries the tag (the run, its fork server and its workers)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if f"MEMO_FAULT_TAG={tag}".encode() in environ.read_bytes().split(b"\0"):
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc to find the worker processes")
+def test_a_run_killed_while_its_workers_render_leaves_no_process_behind(tmp_path, server):
+    config_path = _setup(tmp_path, server.port)
+    config_path.write_text(config_path.read_text().replace("attach_pdf: false", "attach_pdf: true"))
+    tag = uuid.uuid4().hex
+    command = [sys.executable, "-m", "tests.kill_at", "sync.delivery.ledger:Ledger.queue", "--", "sync"]
+    command += ["--config", str(config_path), "--as-of", "2025-01-21"]
+    killed = subprocess.run(command, cwd=REPO, env=os.environ | {"MEMO_FAULT_TAG": tag}, capture_output=True,
+                            text=True, timeout=300)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    deadline = time.monotonic() + 30
+    while _tagged(tag) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _tagged(tag) == [], "the fork server and the workers end with the run"

@@ -5,12 +5,16 @@ The run's own process then never loads weasyprint, and a large memo does not gro
 the provincial summary of 878 districts takes weasyprint some 300 MiB, and python-docx some 50,
 which a worker gives back when the pool closes. Workers are forked by a fork server, not by the
 run, so they carry no copy of the run's data either. The attachments of each memo, or the exception that kept them
-from being made, come back in the order the memos were given.
+from being made, come back in the order the memos were given. A worker ends by itself when the
+run is killed. Like every multiprocessing program, a script that makes memos guards its main code
+with `if __name__ == "__main__":` (cli.py does): each worker imports the run's main module.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -28,9 +32,21 @@ class Job:
     garuda: Path | None = None
 
 
-def _start(words: frozenset[str]) -> None:
+def _start(words: frozenset[str], alive) -> None:
     global _words
     _words = words
+    threading.Thread(target=_leave_with, args=(alive,), daemon=True).start()
+
+
+def _leave_with(alive) -> None:
+    """End this worker once the run that started it is gone. `alive` is the reading end of a pipe
+    only the run writes to: the kernel closes it when the run dies, however it dies. (A killed run
+    shuts no pool down: its workers would wait for work forever, and keep the fork server alive.)"""
+    try:
+        alive.recv()
+    except (EOFError, OSError):
+        pass
+    os._exit(1)
 
 
 def _context():
@@ -62,10 +78,16 @@ def make_all(jobs: Iterable[Job], words: frozenset[str], workers: int = 2) -> It
     if not jobs:
         return
     workers = max(1, min(workers, len(jobs)))
-    with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start, initargs=(words,)) as pool:
-        futures = [pool.submit(make, job) for job in jobs]
-        for future in futures:
-            try:
-                yield future.result()
-            except Exception as exc:  # one memo's failure is that memo's, reported by the caller
-                yield exc
+    context = _context()
+    alive, run_lives = context.Pipe(duplex=False)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(words, alive)) as pool:
+            futures = [pool.submit(make, job) for job in jobs]
+            for future in futures:
+                try:
+                    yield future.result()
+                except Exception as exc:  # one memo's failure is that memo's, reported by the caller
+                    yield exc
+    finally:
+        run_lives.close()
+        alive.close()
