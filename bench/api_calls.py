@@ -30,7 +30,10 @@ retried after reading the titles); unchanged second sync: 0 reads and 0 writes p
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import io
+import json
 import sys
 import tempfile
 import time
@@ -60,6 +63,7 @@ from sync.schema import STATUS, TABS  # noqa: E402
 from sync.texts import moment  # noqa: E402
 from tests.sheets_server import SheetsServer  # noqa: E402
 from tests.sheets_server.clients import gspread_client, service_account_credentials  # noqa: E402
+from tests.sheets_server.httpd import READ_KINDS  # noqa: E402
 
 AS_OF = dt.date(2025, 1, 21)
 GOOGLE_QUOTA = 60  # Sheets requests per minute per user (reads and writes each)
@@ -86,15 +90,27 @@ class Window:
         sheets = sum(n for k, n in kinds.items() if is_sheets(k))
         # Nothing but Sheets requests name the summary spreadsheet during a sync.
         on_summary = after["by_spreadsheet"].get(summary_id, 0) - self.before["by_spreadsheet"].get(summary_id, 0)
+        log = (
+            after["requests"][-(after["total"] - self.before["total"]) :]
+            if after["total"] > self.before["total"]
+            else []
+        )
+        summary_reads = sum(1 for e in log if summary_id and summary_id in e["path"] and e["kind"] in READ_KINDS)
+        reads, writes = after["reads"] - self.before["reads"], after["writes"] - self.before["writes"]
         return {
             "seconds": seconds,
             "sheets": sheets,
             "district_sheets": sheets - on_summary,
             "summary_sheets": on_summary,
-            "reads": after["reads"] - self.before["reads"],
-            "writes": after["writes"] - self.before["writes"],
+            "reads": reads,
+            "writes": writes,
+            "summary_reads": summary_reads,
+            "summary_writes": on_summary - summary_reads,
+            "district_reads": reads - summary_reads,
+            "district_writes": writes - (on_summary - summary_reads),
             "drive": sum(n for k, n in kinds.items() if k.startswith("drive.")),
             "throttled": after["throttled"] - self.before["throttled"],
+            "by_kind": dict(sorted(kinds.items())),
         }
 
 
@@ -121,23 +137,18 @@ def district_rows(n: int) -> list[dict]:
     return rows
 
 
-def make_config(folder: Path, server: SheetsServer, n: int, rate_limit: int) -> Config:
+def make_config(folder: Path, server: SheetsServer, n: int, rate_limit: int | None) -> Config:
+    """A configuration for n districts on the local server; `rate_limit` None: the default limits."""
     folder.mkdir(parents=True, exist_ok=True)
     server.write_credentials(folder / "sa.json")
     config_dir = REPO / "config"
+    google = {"credentials": str(folder / "sa.json"), "endpoint": server.url, "summary_spreadsheet": SUMMARY}
+    if rate_limit is not None:
+        google |= {"rate_limit_per_minute": rate_limit, "drive_rate_limit_per_minute": RAISED}
     data = {
         "include": [str(config_dir / f) for f in ("province.yaml", "programme.yaml", "schedule.yaml")],
         "districts": district_rows(n),
-        "backend": {
-            "kind": "google",
-            "google": {
-                "credentials": str(folder / "sa.json"),
-                "endpoint": server.url,
-                "summary_spreadsheet": SUMMARY,
-                "rate_limit_per_minute": rate_limit,
-                "drive_rate_limit_per_minute": RAISED,
-            },
-        },
+        "backend": {"kind": "google", "google": google},
         "outputs": {
             "summary": str(folder / "summary.xlsx"),
             "outbox": str(folder / "outbox"),
@@ -267,6 +278,109 @@ def run_size(n: int, workbooks: list[Workbook], folder: Path, naive_sample: int)
     return result
 
 
+def run_real_pace(n: int, workbooks: list[Workbook], folder: Path) -> dict:
+    """Two syncs of n districts at the default client limits against the server's per-user quotas
+    (60 reads and 60 writes a minute, 429 beyond): the wall time is the pacing itself."""
+    result: dict = {"n": n, "real_pace": True}
+    with SheetsServer(quota_per_minute=GOOGLE_QUOTA) as server:
+        config = make_config(folder / f"pace{n}", server, n, None)
+        districts = list(config.districts)
+        uploads = {d.code: workbooks[i % len(workbooks)] for i, d in enumerate(districts)}
+        result["lacking"] = sum(1 for d in districts if lacks_a_contract_tab(uploads[d.code]))
+        server.set_quota(None)  # provisioning is not what is measured
+        report = Provisioner(raised(config)).run(districts, uploads)
+        if report.failed:
+            raise SystemExit(f"provisioning failed: {report.failed[0].lines(False)}")
+        summary_id = report.outcomes[-1].spreadsheet_id
+        server.reset()  # counters and quota windows start afresh, quotas back on
+        for run in ("ours1", "ours2"):
+            print(f"  {run}: sync at the default limits, server quotas on ...", file=sys.stderr, flush=True)
+            backend = GoogleBackend(config)
+            stamps: list[float] = []
+            window = Window(server)
+            outcome = run_sync(
+                config,
+                AS_OF,
+                districts,
+                email=False,
+                backend=backend,
+                progress=stamper(stamps),
+            )
+            result[run] = window.close(summary_id)
+            result[run]["written"] = len(outcome.status_written)
+            result[run]["client_retries"] = backend.http.counts.get("retries", 0)
+            result[run]["steady_pace"] = steady_pace(stamps)
+    return result
+
+
+def stamper(stamps: list[float]):
+    """A progress callback that notes when each district was checked."""
+    return lambda _district: stamps.append(time.perf_counter())
+
+
+def steady_pace(stamps: list[float], burst: int = GOOGLE_QUOTA) -> float:
+    """Seconds per district once the first minute's burst of the quota is spent (from the times at
+    which districts were checked)."""
+    start = min(burst + 10, len(stamps) // 2)
+    if len(stamps) - 1 <= start:
+        return 0.0
+    return (stamps[-1] - stamps[start]) / (len(stamps) - 1 - start)
+
+
+def extrapolate(r: dict, n_to: int) -> dict:
+    """The first sync of `n_to` districts, from the first sync measured at r["n"]: requests scaled
+    per district (the summary's and Drive's are constants), wall time = the measured wall time plus
+    the extra districts at the measured steady pace."""
+    n, first = r["n"], r["ours1"]
+    per_district = {k: first["district_" + k] / n for k in ("reads", "writes")}
+    return {
+        "n": n_to,
+        "extrapolated_from": n,
+        "reads": round(per_district["reads"] * n_to + first["summary_reads"]),
+        "writes": round(per_district["writes"] * n_to + first["summary_writes"]),
+        "drive": first["drive"],
+        "steady_seconds_per_district": round(first["steady_pace"], 3),
+        "wall_seconds": round(first["seconds"] + (n_to - n) * first["steady_pace"], 1),
+    }
+
+
+def pace_report(results: list[dict]) -> int:
+    """The table of --real-pace runs and the 878 extrapolation; 1 when a target is missed."""
+    missed = []
+    print("\nSyncs at the default client limits against the server's quotas (60 reads, 60 writes a minute):\n")
+    head = f"{'districts':>9}  {'run':<16} {'wall s':>8} {'reads':>6} {'writes':>6} {'drive':>6} {'429s':>5}"
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        for run, label in (("ours1", "first sync"), ("ours2", "unchanged sync")):
+            x = r[run]
+            print(
+                f"{r['n']:>9}  {label:<16} {x['seconds']:>8.1f} {x['reads']:>6} {x['writes']:>6}"
+                f" {x['drive']:>6} {x['throttled']:>5}"
+            )
+            if x["throttled"]:
+                missed.append(f"{r['n']} {label}: {x['throttled']} answers were 429")
+        if r["ours1"]["drive"] > 3:
+            missed.append(f"{r['n']}: first sync sent {r['ours1']['drive']} Drive requests (goal <= 3)")
+        big = extrapolate(r, 878)
+        r["extrapolated_878"] = big
+        goal = 878 * 60 / GOOGLE_QUOTA * 1.05
+        print(
+            f"\n878 districts, extrapolated from the {r['n']}-district run (not measured): {big['reads']} reads,"
+            f" {big['writes']} writes, {big['drive']} Drive requests (request counts scaled per district);"
+            f" wall {big['wall_seconds'] / 60:.1f} min = the measured {r['ours1']['seconds']:.0f} s + {878 - r['n']}"
+            f" districts at the measured steady {big['steady_seconds_per_district']:.2f} s each"
+            f" (goal <= {goal / 60:.1f} min)"
+        )
+        if big["wall_seconds"] > goal:
+            missed.append(f"878 extrapolated: {big['wall_seconds'] / 60:.1f} min > {goal / 60:.1f} min")
+    if missed:
+        print("\nTARGETS MISSED:\n  " + "\n  ".join(missed))
+        return 1
+    print("\nTargets met: no 429, at most 3 Drive requests, 878 extrapolated within 15.4 min.")
+    return 0
+
+
 # --- the report -------------------------------------------------------------------------------------------
 def at_quota(requests: float) -> str:
     """How long `requests` take at 60 a minute (one a second on average)."""
@@ -352,19 +466,34 @@ def report(results: list[dict]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="17,878", help="numbers of districts, comma-separated")
+    parser.add_argument("--sizes", default=None, help="numbers of districts, comma-separated (17,878; --real-pace 170)")
     parser.add_argument("--naive-sample", type=int, default=34, help="districts the naive way is measured on")
+    parser.add_argument(
+        "--real-pace",
+        action="store_true",
+        help="sync at the default client limits against the server's quotas (wall time and 429s), no naive runs",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object with every figure instead")
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    sizes = [int(s) for s in (args.sizes or ("170" if args.real_pace else "17,878")).split(",") if s.strip()]
     started = time.perf_counter()
     results = []
     with tempfile.TemporaryDirectory(prefix="khoknongna-bench-") as tmp:
         workbooks = demo_workbooks(Path(tmp) / "workbooks")
         for n in sizes:
-            print(f"{n} districts ...", flush=True)
-            results.append(run_size(n, workbooks, Path(tmp), max(args.naive_sample, len(DISTRICTS))))
-    code = report(results)
-    print(f"\nbench: {time.perf_counter() - started:.0f} s in all")
+            print(f"{n} districts ...", file=sys.stderr, flush=True)
+            if args.real_pace:
+                results.append(run_real_pace(n, workbooks, Path(tmp)))
+            else:
+                results.append(run_size(n, workbooks, Path(tmp), max(args.naive_sample, len(DISTRICTS))))
+    shown = io.StringIO()
+    with contextlib.redirect_stdout(shown if args.json else sys.stdout):
+        code = pace_report(results) if args.real_pace else report(results)
+    seconds = time.perf_counter() - started
+    if args.json:
+        print(json.dumps({"results": results, "targets_met": code == 0, "bench_seconds": round(seconds, 1)}))
+    else:
+        print(f"\nbench: {seconds:.0f} s in all")
     return code
 
 

@@ -138,11 +138,16 @@ class District(_Model):
 class Google(_Model):
     """Google Sheets backend settings."""
 
-    credentials: Path | None = None  # service-account JSON; default $GOOGLE_APPLICATION_CREDENTIALS
+    # service-account JSON, or a list of several of one project (requests are spread over them);
+    # default $GOOGLE_APPLICATION_CREDENTIALS
+    credentials: Path | list[Path] | None = None
     endpoint: str | None = None  # a Sheets/Drive/OAuth-compatible server instead of Google's
     summary_spreadsheet: str  # id or exact title of the provincial summary spreadsheet
     folder: str | None = None  # Drive folder id (e.g. in a shared drive) where `init` creates spreadsheets
-    rate_limit_per_minute: int = Field(60, ge=1)  # Sheets requests; Google's quota is 60 per minute per user
+    # Sheets read requests, and separately write requests, per service account: Google's quota is 60 of
+    # each per minute per user, and 300 of each per project
+    rate_limit_per_minute: int = Field(60, ge=1)
+    project_rate_limit_per_minute: int = Field(300, ge=1)
     drive_rate_limit_per_minute: int = Field(600, ge=1)
     timeout_seconds: float = Field(30, gt=0)
     max_retries: int = Field(5, ge=0, le=10)
@@ -370,6 +375,8 @@ def _resolve_paths(data: dict, base: Path) -> dict:
     google = data.get("backend", {}).get("google") if isinstance(data.get("backend"), dict) else None
     if isinstance(google, dict) and isinstance(google.get("credentials"), str):
         google["credentials"] = str((base / google["credentials"]).resolve())
+    elif isinstance(google, dict) and isinstance(google.get("credentials"), list):
+        google["credentials"] = [str((base / c).resolve()) if isinstance(c, str) else c for c in google["credentials"]]
     for section, keys in (("backend", ("workbooks",)), ("outputs", ("summary", "outbox", "state"))):
         for key in keys:
             value = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None

@@ -93,5 +93,3 @@ class XlsxBackend:
     def write_summary(self, sheets: list[Sheet]) -> str:
         write_workbook(self.summary_path, sheets)
         return str(self.summary_path)
-
-

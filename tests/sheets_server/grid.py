@@ -292,6 +292,9 @@ def cell_data(sheet: Sheet, ss: Spreadsheet, ev: Evaluator, r: int, c: int) -> d
     return out
 
 
+DEFAULT_ROW_PIXELS, DEFAULT_COLUMN_PIXELS = 21, 100
+
+
 def grid_data(ss: Spreadsheet, sheet: Sheet, r1: int, c1: int, r2: int, c2: int, ev: Evaluator) -> dict:
     keys = set(cells_in_box(sheet, r1, c1, r2, c2))
     keys |= {k for k in sheet.formats if r1 <= k[0] <= r2 and c1 <= k[1] <= c2}
@@ -313,6 +316,7 @@ def grid_data(ss: Spreadsheet, sheet: Sheet, r1: int, c1: int, r2: int, c2: int,
             row_data.append({"values": [cell_data(sheet, ss, ev, r, c)
                                         for c in range(c1, last_col_by_row[r] + 1)]})
         data["rowData"] = row_data
-    data["rowMetadata"] = [{"pixelSize": 21} for _ in range(r1, r2 + 1)]
-    data["columnMetadata"] = [{"pixelSize": 100} for _ in range(c1, c2 + 1)]
+    data["rowMetadata"] = [{"pixelSize": sheet.row_sizes.get(r - 1, DEFAULT_ROW_PIXELS)} for r in range(r1, r2 + 1)]
+    data["columnMetadata"] = [{"pixelSize": sheet.col_sizes.get(c - 1, DEFAULT_COLUMN_PIXELS)}
+                              for c in range(c1, c2 + 1)]
     return data

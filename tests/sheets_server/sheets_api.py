@@ -15,6 +15,8 @@ from .errors import ApiError, bad_request
 from .fields import MaskError, parse_mask, update_masked
 from .grid import (
     DATETIME_OPTIONS,
+    DEFAULT_COLUMN_PIXELS,
+    DEFAULT_ROW_PIXELS,
     DIMENSIONS,
     INPUT_OPTIONS,
     RENDER_OPTIONS,
@@ -69,6 +71,8 @@ def spreadsheet_json(ss: Spreadsheet, email: str | None, include_grid: bool = Fa
             item["protectedRanges"] = [protected_range_json(ss, pr, email) for pr in sheet.protected_ranges]
         if sheet.conditional_formats:
             item["conditionalFormats"] = copy.deepcopy(sheet.conditional_formats)
+        if sheet.charts:
+            item["charts"] = copy.deepcopy(sheet.charts)
         sheets.append(item)
     return {
         "spreadsheetId": ss.id,
@@ -572,6 +576,65 @@ def req_clear_basic_filter(ss: Spreadsheet, p: dict, where: str, email: str | No
     return {}
 
 
+def req_update_dimension_properties(ss: Spreadsheet, p: dict, where: str, email: str | None) -> dict:
+    """Row heights and column widths (pixelSize), shown in grid data's rowMetadata/columnMetadata."""
+    sheet, dim, start, end = _dimension_range(ss, p.get("range") or {}, where)
+    pixels = (p.get("properties") or {}).get("pixelSize")
+    if "pixelSize" not in str(p.get("fields", "")) or pixels is None:
+        return {}
+    rows = dim == "ROWS"
+    sizes, default = (sheet.row_sizes, DEFAULT_ROW_PIXELS) if rows else (sheet.col_sizes, DEFAULT_COLUMN_PIXELS)
+    if int(pixels) == default and start == 0 and end >= (sheet.rows if rows else sheet.cols):
+        sizes.clear()
+        return {}
+    for index in range(start, end):
+        if int(pixels) == default:
+            sizes.pop(index, None)
+        else:
+            sizes[index] = int(pixels)
+    return {}
+
+
+def _chart_sheets(ss: Spreadsheet, chart: dict, where: str) -> Sheet:
+    """The sheet a chart floats over; every source range must name an existing sheet."""
+    anchor = ((chart.get("position") or {}).get("overlayPosition") or {}).get("anchorCell")
+    if not anchor:
+        raise bad_request(f"{where}The emulator supports charts with an overlayPosition.anchorCell only.")
+    spec = chart.get("spec") or {}
+    basic = spec.get("basicChart") or {}
+    parts = [d.get("domain") for d in basic.get("domains", [])] + [s.get("series") for s in basic.get("series", [])]
+    for part in parts:
+        for source in ((part or {}).get("sourceRange") or {}).get("sources", []):
+            _sheet(ss, source.get("sheetId"), where)
+    return _sheet(ss, anchor.get("sheetId"), where)
+
+
+def req_add_chart(ss: Spreadsheet, p: dict, where: str, email: str | None) -> dict:
+    chart = copy.deepcopy(p.get("chart") or {})
+    sheet = _chart_sheets(ss, chart, where)
+    taken = {c["chartId"] for s in ss.sheets for c in s.charts}
+    chart_id = chart.get("chartId")
+    if chart_id is None:
+        chart_id = random.randint(1, 2**31 - 1)
+        while chart_id in taken:
+            chart_id = random.randint(1, 2**31 - 1)
+    elif chart_id in taken:
+        raise bad_request(f"{where}An object with id {chart_id} already exists.")
+    chart["chartId"] = chart_id
+    sheet.charts.append(chart)
+    return {"addChart": {"chart": copy.deepcopy(chart)}}
+
+
+def req_delete_embedded_object(ss: Spreadsheet, p: dict, where: str, email: str | None) -> dict:
+    object_id = p.get("objectId")
+    for sheet in ss.sheets:
+        for chart in sheet.charts:
+            if chart["chartId"] == object_id:
+                sheet.charts.remove(chart)
+                return {}
+    raise bad_request(f"{where}No object with id: {object_id}")
+
+
 def req_cosmetic(ss: Spreadsheet, p: dict, where: str, email: str | None) -> dict:
     """Accepted and validated only for the sheet id; no visible effect through the values API."""
     dr = p.get("range") or p.get("dimensions") or {}
@@ -598,7 +661,9 @@ BATCH_REQUESTS = {
     "unmergeCells": req_unmerge_cells,
     "setBasicFilter": req_set_basic_filter,
     "clearBasicFilter": req_clear_basic_filter,
-    "updateDimensionProperties": req_cosmetic,
+    "updateDimensionProperties": req_update_dimension_properties,
+    "addChart": req_add_chart,
+    "deleteEmbeddedObject": req_delete_embedded_object,
     "autoResizeDimensions": req_cosmetic,
     "updateBorders": req_cosmetic,
 }

@@ -99,6 +99,9 @@ class Sheet:
         self.conditional_formats: list[dict] = []
         self.merges: list[dict] = []
         self.basic_filter: dict | None = None
+        self.row_sizes: dict[int, int] = {}  # 0-based index -> pixels, only sizes other than the default
+        self.col_sizes: dict[int, int] = {}
+        self.charts: list[dict] = []  # embedded charts: {"chartId", "spec", "position"}
 
     # --- properties -----------------------------------------------------------------------------------
     @property
