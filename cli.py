@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from sync import clock, console, logs
+from sync.backends import BackendUnavailable
 from sync.config import ConfigError, load_config
 from sync.dates import DateParseError, parse_as_of
 from sync.pipeline import check_all, run_sync, select_districts
@@ -111,7 +112,11 @@ def check(config_path, workbooks, codes, as_of, fmt, explain_rule):
             raise click.BadParameter(f"no rule {explain_rule!r}; `cli.py rules` lists them", param_hint="--explain")
         console.explain_rule(*rules[explain_rule], config)
         return
-    report = check_all(config, as_of, districts, open_backend(config))
+    try:
+        report = check_all(config, as_of, districts, open_backend(config))
+    except BackendUnavailable as exc:
+        click.echo(f"check failed: {exc}", err=True)
+        sys.exit(1)
     if fmt == "json":
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -169,6 +174,9 @@ def sync(config_path, workbooks, codes, as_of, dry_run, no_email, wait, resend):
     except LockBusy as exc:
         click.echo(f"not run: {exc}", err=True)
         sys.exit(EXIT_BUSY)
+    except BackendUnavailable as exc:  # recorded as failed in the history
+        click.echo(f"sync failed: {exc}", err=True)
+        sys.exit(1)
     console.show_outcome(outcome)
     delivery = outcome.delivery
     if delivery:

@@ -17,7 +17,7 @@ from sync.pipeline import check_all, run_sync, select_districts
 from sync.schema import STATUS
 from tests.conftest import write_config
 from tests.google_support import google_backend_yaml, upload_workbooks
-from tests.sheets_server import SOMEONE_ELSE, SheetsServer
+from tests.sheets_server import DEFAULT_CLIENT_EMAIL, SOMEONE_ELSE, SheetsServer
 
 AS_OF = dt.date(2025, 1, 21)
 SUMMARY = "สรุปจังหวัดเชียงราย"
@@ -215,3 +215,23 @@ def test_a_tab_added_after_the_first_sync_is_read(google, server):
     outcome = sync(config)
     rules = {f.rule for d in outcome.report.districts if d.code == "5718" for f in d.findings}
     assert "data.missing_tab" not in rules and "plan.coverage" in rules
+
+
+def test_several_service_accounts_of_one_project_share_the_requests(google, server, tmp_path):
+    config, ids = google
+    second = "sheets-sync-2@khoknongna-sync.iam.gserviceaccount.com"
+    server.write_credentials(tmp_path / "sa2.json", client_email=second)
+    for sid in [*ids.values(), config_summary_id(server)]:
+        server.share(sid, second, "writer")
+    path = Path(config.outputs.state).parent.parent / "test.yaml"
+    yaml = google_backend_yaml([tmp_path / "sa.json", tmp_path / "sa2.json"], server.url, SUMMARY)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(yaml)
+    both = load_config(path)
+    backend = backend_for(both)
+    assert backend.parallel == 2
+    outcome = sync(both, backend=backend)
+    assert not outcome.unreadable and len(outcome.status_written) == 17
+    by_user = server.stats()["by_user"]
+    assert by_user[second] >= 10 and by_user[DEFAULT_CLIENT_EMAIL] >= 10
+    assert outcome.report.as_json() == check_all(config, AS_OF, select_districts(config), backend_for(config)).as_json()

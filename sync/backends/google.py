@@ -313,9 +313,10 @@ class GoogleBackend:
             )
         if ours is None:
             status_id = _free_sheet_id(s["sheetId"] for s in sheets.values())
-            requests = add_sheet(status_id, sheet) + write_sheet(status_id, sheet)
+            requests = add_sheet(status_id, sheet) + write_sheet(status_id, sheet, old_rows=0)
         else:
-            requests = write_sheet(status_id, sheet, (ours["rows"], ours["columns"]))
+            grid = (ours["rows"], ours["columns"])
+            requests = write_sheet(status_id, sheet, grid, old_rows=len(raw.tabs.get(STATUS, [])))
         try:
             self.http.batch_update(spreadsheet_id, {"requests": requests})
         except GOOGLE_FAILURES as exc:

@@ -124,8 +124,9 @@ class Pacer:
             while True:
                 now = self.clock()
                 project = self.project[bucket].wait(now)
-                waits = [max(project, own.wait(now)) for own in self.accounts[bucket]]
-                account = min(range(len(waits)), key=waits.__getitem__)
+                own = self.accounts[bucket]
+                waits = [max(project, limiter.wait(now)) for limiter in own]
+                account = min(range(len(waits)), key=lambda i: (waits[i], len(own[i].calls)))  # the least busy
                 if waits[account] <= 0:
                     self.accounts[bucket][account].take(now)
                     self.project[bucket].take(now)

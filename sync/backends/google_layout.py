@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from sync.model import Status
@@ -123,39 +124,42 @@ def add_sheet(sheet_id: int, sheet: Sheet, index: int | None = None) -> list[dic
     return requests
 
 
-def write_sheet(sheet_id: int, sheet: Sheet, grid: tuple[int, int] | None = None, charts: list[int] = ()) -> list[dict]:
+def write_sheet(
+    sheet_id: int,
+    sheet: Sheet,
+    grid: tuple[int, int] | None = None,
+    charts: Iterable[int] = (),
+    old_rows: int | None = None,
+) -> list[dict]:
     """Requests that make tab `sheet_id` show `sheet` and nothing else: grow its grid (`grid`: its
-    current rows and columns; None for a tab added in the same batch), remove its charts (ids in
-    `charts`) and merges, write every cell, then merge, freeze, size rows and columns, add charts."""
+    rows and columns; None for a tab added in the same batch), remove its charts (ids in `charts`)
+    and merges, write every cell, then merge, freeze, size rows and columns, add charts.
+
+    Cells the sheet does not fill are cleared: in the first `old_rows` rows (as many as the tab held
+    before) across the grid, or, when that is not known, in the whole tab."""
     rows, columns = extent(sheet)
     requests: list[dict] = []
-    grid_properties: dict[str, int] = {"frozenRowCount": sheet.frozen_rows}
-    if grid is not None and (rows > grid[0] or columns > grid[1]):
-        grid_properties |= {"rowCount": max(rows, grid[0]), "columnCount": max(columns, grid[1])}
+    if grid is not None:
+        for dimension, need, have in (("ROWS", rows, grid[0]), ("COLUMNS", columns, grid[1])):
+            if need > have:
+                requests.append(
+                    {"appendDimension": {"sheetId": sheet_id, "dimension": dimension, "length": need - have}}
+                )
+        grid = (max(rows, grid[0]), max(columns, grid[1]))
+    span: dict[str, int] = {"sheetId": sheet_id}  # the whole tab
+    if old_rows is not None:
+        span = _grid_range(sheet_id, 0, 0, max(rows, old_rows) - 1, max(columns, grid[1] if grid else 0) - 1)
     requests += [{"deleteEmbeddedObject": {"objectId": chart_id}} for chart_id in charts]
     requests.append({"unmergeCells": {"range": {"sheetId": sheet_id}}})
     requests.append(
-        {
-            "updateCells": {
-                "range": {"sheetId": sheet_id},  # the whole tab: cells beyond the rows are cleared
-                "rows": _rows(sheet),
-                "fields": "userEnteredValue,userEnteredFormat",
-            }
-        }
+        {"updateCells": {"range": span, "rows": _rows(sheet), "fields": "userEnteredValue,userEnteredFormat"}}
     )
     requests += [
         {"mergeCells": {"range": _grid_range(sheet_id, r1, c1, r2, c2), "mergeType": "MERGE_ALL"}}
         for r1, c1, r2, c2 in sheet.merges
     ]
-    fields = ",".join(f"gridProperties.{k}" for k in grid_properties)
-    requests.append(
-        {
-            "updateSheetProperties": {
-                "properties": {"sheetId": sheet_id, "gridProperties": grid_properties},
-                "fields": fields,
-            }
-        }
-    )
+    frozen = {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": sheet.frozen_rows}}
+    requests.append({"updateSheetProperties": {"properties": frozen, "fields": "gridProperties.frozenRowCount"}})
     requests += _dimension_sizes(sheet_id, sheet)
     requests += [add_chart(sheet_id, chart) for chart in sheet.charts]
     return requests
