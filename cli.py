@@ -192,28 +192,35 @@ def sync(config_path, workbooks, codes, as_of, dry_run, no_email, wait, resend):
 @click.option(
     "--backend",
     "backend_kind",
-    type=click.Choice(["google"]),
+    type=click.Choice(["google", "xlsx"]),
     default="google",
     show_default=True,
-    help="Where to provision the district spreadsheets.",
+    help="Where to provision the district spreadsheets: Google Sheets, or .xlsx workbooks in the workbooks folder.",
 )
 @click.option(
     "--from-xlsx",
     "from_xlsx",
     type=click.Path(exists=True, file_okay=False),
     metavar="DIR",
-    help="Upload each district's workbook from DIR into the spreadsheet init creates.",
+    help="(google) Upload each district's workbook from DIR into the spreadsheet init creates.",
 )
+@workbooks_option
 @district_option
 @click.option("--dry-run", is_flag=True, help="Write nothing; print what would be created or repaired.")
-def init(config_path, backend_kind, from_xlsx, codes, dry_run):
+def init(config_path, backend_kind, from_xlsx, workbooks, codes, dry_run):
     """Create each district's spreadsheet (tabs, headers, drop-downs, formats, the protected status
-    tab, sharing) and the provincial summary spreadsheet; repair what an existing one lacks.
+    tab; on Google also sharing and the provincial summary spreadsheet, and repairs of what an existing
+    one lacks). With --backend xlsx: a workbook 'CODE NAME.xlsx' in the workbooks folder for each
+    district that has none, with a first tab คำแนะนำ.
 
-    Never writes officer cells, and never uploads a workbook over an existing spreadsheet; running
-    it again changes nothing. Exit status: 0 every spreadsheet done, 1 some could not be,
-    2 configuration or usage error.
+    Never writes officer cells, never overwrites a workbook, and never uploads over an existing
+    spreadsheet; running it again changes nothing. Exit status: 0 every spreadsheet done, 1 some could
+    not be, 2 configuration or usage error.
     """
+    if backend_kind == "xlsx":
+        _init_xlsx(config_path, workbooks, from_xlsx, codes, dry_run)
+    if workbooks:
+        raise click.BadParameter("only with --backend xlsx (Google: --from-xlsx DIR)", param_hint="--workbooks")
     from gspread.exceptions import APIError
 
     from sync.provision import Provisioner, load_workbooks
@@ -232,6 +239,21 @@ def init(config_path, backend_kind, from_xlsx, codes, dry_run):
     except OSError as exc:  # requests' connection errors and timeouts, after the retries
         click.echo(f"init failed: {exc}", err=True)
         sys.exit(1)
+    _show_init(report, dry_run)
+
+
+def _init_xlsx(config_path, workbooks, from_xlsx, codes, dry_run):
+    """`init --backend xlsx`: the missing district workbooks, in --workbooks DIR or backend.workbooks."""
+    from sync.provision.xlsx import XlsxProvisioner
+
+    if from_xlsx:
+        raise click.BadParameter("only with --backend google", param_hint="--from-xlsx")
+    config, districts = _setup(config_path, None, codes)
+    folder = Path(workbooks) if workbooks else None
+    _show_init(XlsxProvisioner(config, folder).run(districts, dry_run=dry_run), dry_run)
+
+
+def _show_init(report, dry_run):
     for outcome in report.outcomes:
         click.echo("\n".join(outcome.lines(dry_run)))
     click.echo(report.totals())

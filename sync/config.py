@@ -128,7 +128,9 @@ class Province(_Model):
 
 
 class District(_Model):
-    code: str = Field(pattern=r"^\d{4}$")
+    # Chiang Rai's are 4 digits (5701); elsewhere a code may have letters. It starts the workbook's file
+    # name and names memo files, so only ASCII letters and digits.
+    code: str = Field(pattern=r"^[A-Za-z0-9]{1,16}$")
     name: str = Field(min_length=1)
     spreadsheet: str | None = None
     emails: list[EmailAddress] = []

@@ -36,6 +36,7 @@ DATA_FINDINGS = (
     "data.unknown_center",
     "data.unknown_dimension",
     "data.duplicate_row",
+    "data.lookalike_status_tab",
     "source.unreadable",
 )
 

@@ -18,7 +18,6 @@ from sync.checker import Checker, DistrictResult, Report
 from sync.config import Config, District
 from sync.delivery.email import Delivery, deliver
 from sync.model import RawWorkbook
-from sync.normalise import find_tab
 from sync.outputs.sheet import same_content
 from sync.outputs.status_tab import build_status_sheet
 from sync.outputs.summary import build_summary
@@ -149,8 +148,8 @@ class SyncOutcome:
 
 def _write_status(backend: Backend, district: District, result: DistrictResult, as_of, checked_at, outcome):
     sheet = build_status_sheet(result, as_of, checked_at)
-    existing_title = find_tab(result.raw.tabs, STATUS)
-    if same_content(sheet, result.raw.tabs.get(existing_title) if existing_title else None):
+    # The service's own tab is the one titled exactly so; a look-alike is an officer's (a data finding).
+    if same_content(sheet, result.raw.tabs.get(STATUS)):
         outcome.status_unchanged.append(result.code)
         return
     if outcome.dry_run:

@@ -30,14 +30,14 @@ def test_bad_value_names_file_key_path_and_value(tmp_path):
 
 def test_error_names_the_included_file_that_holds_the_key(tmp_path):
     bad = tmp_path / "districts.yaml"
-    bad.write_text('districts: [{code: "57x2", name: เวียงชัย}]\n', encoding="utf-8")
+    bad.write_text('districts: [{code: "57/2", name: เวียงชัย}]\n', encoding="utf-8")
     path = tmp_path / "main.yaml"
     path.write_text(
         f"include: [{CONFIG_DIR / 'province.yaml'}, {CONFIG_DIR / 'programme.yaml'}, districts.yaml]\n"
         "backend: {workbooks: wb}\noutputs: {summary: s.xlsx, outbox: o, state: st}\n",
         encoding="utf-8",
     )
-    with pytest.raises(ConfigError, match=r"districts\.yaml: districts\.0\.code = '57x2'"):
+    with pytest.raises(ConfigError, match=r"districts\.yaml: districts\.0\.code = '57/2'"):
         load_config(path)
 
 
