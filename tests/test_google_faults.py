@@ -198,3 +198,14 @@ def test_a_tab_titled_like_the_status_tab_that_the_service_did_not_make_is_left_
     assert outcome.status_failed == ["5702"]
     assert "was not made by the service" in outcome.status_errors["5702"]
     assert server.values(sid, STATUS) == [["ตารางของเจ้าหน้าที่"]]
+
+
+def test_a_provincial_summary_that_cannot_be_written_fails_the_run_after_the_districts(google, server):
+    config, ids = google
+    summary = next(s for s in server.spreadsheet_ids() if s not in ids.values())
+    server.add_fault(503, count=None, kind="spreadsheets.batchUpdate", spreadsheet_id=summary)
+    with pytest.raises(BackendUnavailable, match="provincial summary spreadsheet .* could not be written"):
+        sync(config)
+    run = last_run(config)
+    assert run.status == "failed" and run.districts_ok == 17
+    assert all(server.values(ids[code], STATUS) for code in ids), "every district's status was written first"

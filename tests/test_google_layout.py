@@ -176,3 +176,12 @@ def test_a_date_in_a_sheet_is_a_date_cell(google, server):
     tab = grid_of(server, summary, "ประวัติการตรวจ")
     assert cell(tab, 1, 0)["userEnteredValue"] == {"numberValue": 45678}
     assert cell(tab, 1, 0)["userEnteredFormat"]["numberFormat"]["type"] == "DATE"
+
+
+def test_a_cell_longer_than_google_allows_is_cut_with_a_visible_note(google, server):
+    config, district, sid, _ = google
+    sheet = status_sheet()
+    sheet.rows[3][3] = "ก" * 60_000
+    write_status(config, district, sid, sheet)
+    written = server.values(sid, STATUS)[3][3]
+    assert len(written) == 50_000 and written.endswith("ตัดเหลือ ๕๐,๐๐๐ ตัวอักษร]")

@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import re
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -203,6 +204,7 @@ class GoogleBackend:
         self.http: SheetsHTTPClient = http
         self.cache = Cache(Path(config.outputs.state))
         self.files: dict[str, dict] | None = None  # Drive listing of this sync: id → file
+        self.listing = threading.Lock()
         self.layouts: dict[str, dict] = {}  # spreadsheet id → {"sheets": {title: {...}}, "statusSheetId": …}
         self.written: list[str] = []  # spreadsheets whose status tab this run wrote
 
@@ -228,13 +230,13 @@ class GoogleBackend:
     def list_files(self) -> dict[str, dict]:
         """Every spreadsheet the service account can see, listed once per sync; BackendUnavailable
         when Drive cannot be listed (after the retries)."""
-        if self.files is None:
-            try:
-                self.files = list_spreadsheets(self.http, LIST_FIELDS)
-            except GOOGLE_FAILURES as exc:
-                raise BackendUnavailable(
-                    f"Google Drive: the spreadsheets could not be listed ({failure(exc)})"
-                ) from exc
+        with self.listing:  # readers in several threads list once
+            if self.files is None:
+                try:
+                    self.files = list_spreadsheets(self.http, LIST_FIELDS)
+                except GOOGLE_FAILURES as exc:
+                    reason = f"Google Drive: the spreadsheets could not be listed ({failure(exc)})"
+                    raise BackendUnavailable(reason) from exc
         return self.files
 
     def spreadsheet_id(self, name: str) -> str:
@@ -334,7 +336,10 @@ class GoogleBackend:
 
     def write_summary(self, sheets: list[Sheet]) -> str:
         """Rewrite the provincial summary spreadsheet's tabs: one read of its tabs, one batchUpdate."""
-        spreadsheet_id = self.spreadsheet_id(self.settings.summary_spreadsheet)
+        try:
+            spreadsheet_id = self.spreadsheet_id(self.settings.summary_spreadsheet)
+        except SourceUnreadable as exc:
+            raise BackendUnavailable(f"the provincial summary spreadsheet: {exc}") from exc
         try:
             self._write_summary(spreadsheet_id, sheets)
         except GOOGLE_FAILURES as exc:

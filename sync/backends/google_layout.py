@@ -11,6 +11,7 @@ chosen in the print dialog.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -19,12 +20,15 @@ from sync.model import Status
 from sync.outputs.sheet import COLOURS, Chart, Sheet
 from sync.texts import status_label, texts
 
+log = logging.getLogger("khoknongna.google")
+
 CELL_LIMIT = 50_000  # characters in a Google Sheets cell
 DEFAULT_ROW_PIXELS = 21  # Google's default row height
 PIXELS_PER_POINT = 4 / 3
 PIXELS_PER_CM = 96 / 2.54
 HEADER_BACKGROUND = "D9E1F2"
-LINK_COLOUR = "1155CC"
+LINK_COLOUR = "0563C1"
+TITLE_SIZE_STEP = 4  # points above the sheet's font (as on the .xlsx backend)
 SERIAL_EPOCH = dt.date(1899, 12, 30)
 SPARE_ROWS = 50  # room below the content of a tab the service adds
 
@@ -46,8 +50,17 @@ def cell_value(value: Any) -> dict | None:
         return {"numberValue": (value - dt.datetime(1899, 12, 30)).total_seconds() / 86400}
     if isinstance(value, dt.date):
         return {"numberValue": (value - SERIAL_EPOCH).days}
-    text = str(value)
-    return {"stringValue": text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - 1] + "…"}
+    return {"stringValue": cell_text(str(value))}
+
+
+def cell_text(text: str) -> str:
+    """At most Google's 50,000 characters, cut with a visible note (never silently); the renderers
+    keep cells far below this, so this is a last guard."""
+    if len(text) <= CELL_LIMIT:
+        return text
+    note = texts()["workbook"]["google_cut_note"]
+    log.warning("a cell of %d characters was cut to Google's limit of %d", len(text), CELL_LIMIT)
+    return text[: CELL_LIMIT - len(note)] + note
 
 
 def _link_target(sheet: Sheet, key: tuple[int, int], value: Any) -> str | None:
@@ -66,7 +79,7 @@ def cell_format(sheet: Sheet, key: tuple[int, int], value: Any) -> dict:
         fmt["numberFormat"] = {"type": "DATE_TIME" if isinstance(value, dt.datetime) else "DATE"}
     if style == "title":
         text["bold"] = True
-        text["fontSize"] = round((sheet.font.size if sheet.font else 10) * 1.25)
+        text["fontSize"] = (sheet.font.size if sheet.font else 10) + TITLE_SIZE_STEP
         fmt["wrapStrategy"] = "OVERFLOW_CELL"
     elif style in ("header", "bold"):
         text["bold"] = True
