@@ -136,7 +136,7 @@ def test_officer_cells_are_never_written_and_status_text_stays_text(google, serv
     code = "5717"
     sid = ids[code]
     committee = server.values(sid, "คณะทำงานขับเคลื่อน")
-    server.set_values(sid, "คณะทำงานขับเคลื่อน", [*committee, ["=HYPERLINK(\"http://x\")", "คณะทำงาน", "", "ภาคกีฬา2"]])
+    server.set_values(sid, "คณะทำงานขับเคลื่อน", [*committee, ['=HYPERLINK("http://x")', "คณะทำงาน", "", "ภาคกีฬา2"]])
     sync(config)
     status = server.values(sid, "สถานะ (อัตโนมัติ)", render="FORMULA")
     assert any("ภาคกีฬา2" in str(cell) for row in status for cell in row)
@@ -159,7 +159,10 @@ def test_an_officer_edit_between_syncs_is_picked_up(google, server):
     assert outcome.status_written == ["5702"]
     assert sheets_requests(server.stats()) == {"spreadsheets.get": 1 + 1, "spreadsheets.batchUpdate": 1 + 1}
     january = next(
-        f for d in outcome.report.districts if d.code == "5702" for f in d.findings
+        f
+        for d in outcome.report.districts
+        if d.code == "5702"
+        for f in d.findings
         if f.rule == "monthly.report" and f.details["month"] == "2025-01"
     )
     assert january.status.value == "late" and january.details["days_late"] == 1
