@@ -72,14 +72,14 @@ def cell_format(sheet: Sheet, key: tuple[int, int], value: Any) -> dict:
     """The look of one cell: the sheet's font, wrapped and top-aligned text, and the cell's style."""
     text: dict[str, Any] = {}
     if sheet.font:
-        text = {"fontFamily": sheet.font.name, "fontSize": sheet.font.size}
+        text = {"fontFamily": sheet.font.name, "fontSize": round(sheet.font.size)}  # whole points on Google
     fmt: dict[str, Any] = {"wrapStrategy": "WRAP", "verticalAlignment": "TOP", "textFormat": text}
     style = sheet.styles.get(key)
     if isinstance(value, dt.date):
         fmt["numberFormat"] = {"type": "DATE_TIME" if isinstance(value, dt.datetime) else "DATE"}
     if style == "title":
         text["bold"] = True
-        text["fontSize"] = (sheet.font.size if sheet.font else 10) + TITLE_SIZE_STEP
+        text["fontSize"] = round(sheet.font.size if sheet.font else 10) + TITLE_SIZE_STEP
         fmt["wrapStrategy"] = "OVERFLOW_CELL"
     elif style in ("header", "bold"):
         text["bold"] = True
