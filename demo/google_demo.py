@@ -45,7 +45,7 @@ def write_config(url: str) -> Path:
     effective = {
         "include": [str(BASE_CONFIG)],
         "backend": {"google": {"endpoint": url, "credentials": str(base.backend.google.credentials)}},
-        "outputs": {k: v if isinstance(v, dict) else str(v) for k, v in base.outputs.model_dump(mode="json").items()},
+        "outputs": {"outbox": str(base.outputs.outbox), "state": str(base.outputs.state)},
     }
     path = OUTPUT / "config.yaml"
     path.write_text(
