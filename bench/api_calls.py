@@ -20,7 +20,8 @@ Requests are counted by the server (`/_emulator/stats`). 17 districts run at Goo
 quotas on both sides (60 read and 60 write requests per minute per user, 300 of each per project:
 the server answers 429 beyond them, our client paces itself to them); bigger sizes raise both
 limits to stay short, and the "@60/min" columns give the time the same requests take at 60 reads
-and 60 writes a minute. The naive way at the default quota is probed separately: it meets its first 429 within seconds.
+and 60 writes a minute. The naive way at the default quota is probed separately: it meets its
+first 429 within seconds.
 
     python bench/api_calls.py --real-pace [--sizes 170]
 
