@@ -75,7 +75,7 @@ from sync.schema import STATUS, TABS  # noqa: E402
 from sync.texts import moment  # noqa: E402
 from tests.sheets_server import DEFAULT_CLIENT_EMAIL, SheetsServer  # noqa: E402
 from tests.sheets_server.clients import gspread_client, service_account_credentials  # noqa: E402
-from tests.sheets_server.httpd import READ_KINDS  # noqa: E402
+from tests.sheets_server.controls import READ_KINDS  # noqa: E402
 
 AS_OF = dt.date(2025, 1, 21)
 GOOGLE_QUOTA = 60  # Sheets requests per minute per user (reads and writes each)
