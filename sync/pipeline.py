@@ -93,8 +93,8 @@ def _read(backend: Backend, district: District) -> RawWorkbook | str:
         return str(exc)
     except BackendUnavailable:
         raise
-    except Exception as exc:  # e.g. OSError of a file that vanished: that district only
-        log.debug("reading district %s failed", district.code, exc_info=True)
+    except Exception as exc:  # e.g. an OSError of a file that vanished, or a bug: that district only
+        log.exception("reading district %s failed unexpectedly", district.code)
         return f"{type(exc).__name__}: {exc}"
 
 
