@@ -149,8 +149,10 @@ class SyncOutcome:
         return list(self.delivery.planned) if self.delivery else []
 
 
-def _write_status(backend: Backend, district: District, result: DistrictResult, as_of, checked_at, outcome):
-    sheet = build_status_sheet(result, as_of, checked_at)
+def _write_status(
+    backend: Backend, config: Config, district: District, result: DistrictResult, as_of, checked_at, outcome
+):
+    sheet = build_status_sheet(result, as_of, checked_at, config)
     # The service's own tab is the one titled exactly so; a look-alike is an officer's (a data finding).
     if same_content(sheet, result.raw.tabs.get(STATUS)):
         outcome.status_unchanged.append(result.code)
@@ -291,7 +293,7 @@ def _run_sync(
     outcome = SyncOutcome(report, dry_run, status_location=getattr(backend, "location", ""))
 
     def write(item: tuple[District, DistrictResult]) -> None:
-        _write_status(backend, item[0], item[1], as_of, checked_at, outcome)
+        _write_status(backend, config, item[0], item[1], as_of, checked_at, outcome)
 
     def failed(item: tuple[District, DistrictResult], exc: BaseException) -> None:
         log.error("status of district %s not written", item[0].code, exc_info=exc)
