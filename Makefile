@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEMO_AS_OF := 2025-01-21
 
-.PHONY: install demo demo-data demo-google memo-sample test lint clean
+.PHONY: install demo demo-data demo-google memo-sample test faults lint clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ memo-sample: install demo-data
 
 test: install
 	$(BIN)/python -m pytest
+
+# The fault catalogue of issue 11 (tests/faults): every fault against the real components (the local
+# Sheets server, aiosmtpd, kill -9, hostile workbooks and configs), one line each, then the closing line.
+# `python -m tests.faults --help` for --fast, --only, --json.
+faults: install
+	$(BIN)/python -m tests.faults
 
 lint: install
 	$(BIN)/ruff check .
