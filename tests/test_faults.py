@@ -13,7 +13,37 @@ import pytest
 from tests.faults.catalogue import CATALOGUE
 from tests.faults.runner import run_fault
 
-FAST = [fault for fault in CATALOGUE if not fault.slow]
+# Faults whose fix is on another branch of issue 11 and has not reached main yet: expected to fail
+# until it lands (then the test passes; remove the fault from here so that it stays fixed).
+AWAITING = {
+    **dict.fromkeys(
+        ["google.429_everywhere", "google.status_write_429", "google.status_write_5xx", "google.read_timeout",
+         "google.connection_drop", "google.drive_list_drop", "google.read_only_share",
+         "google.lookalike_status_tab"], "the Google faults' fixes"),
+    **dict.fromkeys(
+        ["smtp.down_says_queued", "smtp.refused_for_now", "smtp.refused_for_good", "smtp.drop_after_data",
+         "kill.before_ledger_commit_twice", "kill.mid_summary_write", "kill.after_history_row"],
+        "the memo delivery fixes (held memos, back-off, interrupted runs)"),
+    **dict.fromkeys(
+        ["folders.summary_read_only", "folders.state_read_only", "folders.workbooks_read_only", "disk.full_workbooks",
+         "config.include_is_a_directory", "config.not_utf8", "config.nested_brackets", "config.alias_bomb",
+         "config.interval_1e12", "config.smtp_timeout_inf", "config.lock_wait_inf"],
+        "the operator fixes (configuration validation, folders, exit 1 when no status is written)"),
+    "data.item_number_4301_digits": "the 4,301-digit ข้อ fix",
+}
+
+
+def _case(fault):
+    if fault.id in AWAITING:
+        return pytest.param(fault, id=fault.id, marks=pytest.mark.xfail(reason=f"awaits {AWAITING[fault.id]}"))
+    return pytest.param(fault, id=fault.id)
+
+
+FAST = [_case(fault) for fault in CATALOGUE if not fault.slow]
+
+
+def test_every_awaited_fault_is_in_the_catalogue():
+    assert set(AWAITING) <= {fault.id for fault in CATALOGUE}
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +55,7 @@ def labs():
     shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.mark.parametrize("fault", FAST, ids=[fault.id for fault in FAST])
+@pytest.mark.parametrize("fault", FAST)
 def test_the_fault_is_survived(fault, labs):
     result = run_fault(fault, labs / fault.id)
     if result.skipped:

@@ -50,6 +50,14 @@ def says(*texts: str, run: int = -1, where: str = "output") -> Check:
     return check
 
 
+def says_any(*texts: str, run: int = -1) -> Check:
+    def check(lab: Lab) -> str | None:
+        shown = lab.runs[run].output
+        return None if any(t in shown for t in texts) else f"run {run % len(lab.runs) + 1} says none of {texts!r}"
+
+    return check
+
+
 def never_says(*texts: str) -> Check:
     def check(lab: Lab) -> str | None:
         for number, done in enumerate(lab.runs, 1):

@@ -63,7 +63,6 @@ class Lab:
             "outputs": {"summary": str(self.out / "summary.xlsx"), "outbox": str(self.out / "outbox"),
                         "state": str(self.state)},
             "email": {"attach_pdf": False},
-            "schedule": {"lock_wait_seconds": 60},
         }
         self.runs: list[CliRun] = []
         self.smtp: SmtpServer | None = None
@@ -75,6 +74,7 @@ class Lab:
         self.officer_saves: dict[Path, Path] = {}  # workbook → the officer's version saved during the run
         self.user: int | None = None  # the service user, when not root
         self.problems: list[str] = []  # what went wrong half-way through a fault's run
+        self.context: dict = {}  # what a fault's setup leaves for its run and checks
         self.current: Process | None = None
         self._cleanup: list[Callable[[], None]] = []
         self.configure()

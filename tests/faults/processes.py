@@ -97,6 +97,12 @@ class Process:
     def pid(self) -> int:
         return self.popen.pid
 
+    def running(self) -> bool:
+        """Not ended yet (asked without reaping it: `wait` measures it)."""
+        if self.popen.returncode is not None:
+            return False
+        return os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+
     def kill(self) -> None:
         if self.popen.returncode is None:
             os.kill(self.pid, signal.SIGKILL)

@@ -36,11 +36,15 @@ def run_fault(fault: Fault, folder: Path) -> Result:
     started = time.monotonic()
     lab = Lab(folder)
     try:
-        fault.setup(lab)
+        try:
+            fault.setup(lab)
+        except Exception as exc:  # the harness must report, not stop, on any surprise
+            result.problems.append(f"the fault could not be set up: {type(exc).__name__}: {exc}")
+            return result
         before = lab.officer_snapshot(expected=True)
         try:
             fault.run(lab)
-        except Exception as exc:  # the harness must report, not stop, on any surprise
+        except Exception as exc:
             result.problems.append(f"the fault's run stopped: {type(exc).__name__}: {exc}")
         result.problems += lab.problems
         for check in fault.checks:
