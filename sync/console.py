@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -82,15 +83,29 @@ def show_findings(report: Report) -> None:
             out.print(f"  {f.rule:<20} {_status(f.status)}  {f.message}{cells}")
 
 
+TABLE_WIDTH = 100  # narrower terminals get one block per rule: the parameters never get cut
+
+
 def rules_table(rules) -> None:
-    table = Table(title="rules")
-    for column in ("rule", "item", "on", "parameters", "checks"):
-        table.add_column(column)
-    for rule, enabled, params in rules:
-        shown = ", ".join(f"{k}={v}" for k, v in params.items()) or "-"
-        table.add_row(rule.id, str(rule.item), "yes" if enabled else "no", shown, rule.summary)
-    out.print(table)
-    out.print("Data findings (raised while reading): " + ", ".join(DATA_FINDINGS))
+    """The rules as a table (one parameter a line), or one block per rule on a narrow terminal."""
+    width = out.width
+    if width >= TABLE_WIDTH:
+        table = Table(title="rules")
+        for column in ("rule", "item", "on", "parameters"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("checks")
+        for rule, enabled, params in rules:
+            shown = "\n".join(f"{k}={v}" for k, v in params.items()) or "-"
+            table.add_row(rule.id, str(rule.item), "yes" if enabled else "no", shown, rule.summary)
+        out.print(table)
+    else:
+        for rule, enabled, params in rules:
+            out.print(f"[bold]{rule.id}[/]  item {rule.item}, {'on' if enabled else 'off'}")
+            out.print(textwrap.fill(rule.summary, width, initial_indent="  ", subsequent_indent="  "))
+            for name, value in params.items():
+                out.print(textwrap.fill(f"{name}={value}", width, initial_indent="  - ", subsequent_indent="    "))
+    found = "Data findings (raised while reading): " + ", ".join(DATA_FINDINGS)
+    out.print(textwrap.fill(found, width, subsequent_indent="  "))
 
 
 def explain_rule(rule, enabled, params, config) -> None:
@@ -113,8 +128,10 @@ def show_outcome(outcome: SyncOutcome) -> None:
         out.print(f"[red]status tab: not written {len(outcome.status_failed)} ({', '.join(outcome.status_failed)})[/]")
     if outcome.summary:
         out.print(f"provincial summary: {outcome.summary}")
-    if outcome.dry_run:
+    if outcome.dry_run and outcome.planned_memos:
         out.print(f"memos: would write {len(outcome.planned_memos)} ({', '.join(outcome.planned_memos)})")
+    elif outcome.dry_run and outcome.delivery is not None:
+        out.print(f"memos: no memos due on {outcome.report.as_of} (config reminders)")
     elif outcome.memos:
         out.print(f"memos: {len(outcome.memos)} in {outcome.memos[0].parent}")
     for d in outcome.unreadable:
