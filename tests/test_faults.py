@@ -24,11 +24,6 @@ AWAITING = {
         ["smtp.down_says_queued", "smtp.refused_for_now", "smtp.refused_for_good", "smtp.drop_after_data",
          "kill.before_ledger_commit_twice", "kill.mid_summary_write", "kill.after_history_row"],
         "the memo delivery fixes (held memos, back-off, interrupted runs)"),
-    **dict.fromkeys(
-        ["folders.summary_read_only", "folders.state_read_only", "folders.workbooks_read_only", "disk.full_workbooks",
-         "config.include_is_a_directory", "config.not_utf8", "config.nested_brackets", "config.alias_bomb",
-         "config.interval_1e12", "config.smtp_timeout_inf", "config.lock_wait_inf"],
-        "the operator fixes (configuration validation, folders, exit 1 when no status is written)"),
     "data.item_number_4301_digits": "the 4,301-digit ข้อ fix",
 }
 
