@@ -18,12 +18,13 @@ from tests.faults.runner import run_fault
 AWAITING = {
     **dict.fromkeys(
         ["google.429_everywhere", "google.status_write_429", "google.status_write_5xx", "google.read_timeout",
-         "google.connection_drop", "google.drive_list_drop", "google.read_only_share",
+         "google.connection_drop", "google.read_only_share",
          "google.lookalike_status_tab"], "the Google faults' fixes"),
     **dict.fromkeys(
         ["smtp.down_says_queued", "smtp.refused_for_now", "smtp.refused_for_good", "smtp.drop_after_data",
-         "kill.before_ledger_commit_twice", "kill.mid_summary_write", "kill.after_history_row"],
-        "the memo delivery fixes (held memos, back-off, interrupted runs)"),
+         "kill.before_ledger_commit_twice", "kill.mid_summary_write", "kill.after_history_row", "files.follow_umask"],
+        "the memo delivery fixes (held memos, back-off, interrupted runs, the umask)"),
+    "size.status_cells_under_limit": "findings capped per rule in the status tab",
     "data.item_number_4301_digits": "the 4,301-digit ข้อ fix",
 }
 

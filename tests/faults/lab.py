@@ -126,9 +126,10 @@ class Lab:
 
     # --- running the real programs -----------------------------------------------------------------------
     def start(self, *args: str, hooks: tuple[str, ...] = (), user: int | None = None,
-              memory_mib: int | None = None) -> Process:
+              memory_mib: int | None = None, umask: int = 0o022) -> Process:
+        """A `cli.py` process (as `user`, with at most `memory_mib` of address space, under `umask`)."""
         self.current = Process(cli_argv(list(args), list(hooks)), list(args), self.folder / "logs",
-                               user=user, memory_mib=memory_mib, cwd=self.folder)
+                               user=user, memory_mib=memory_mib, umask=umask, cwd=self.folder)
         return self.current
 
     def finish(self, process: Process, timeout: float = 180) -> CliRun:

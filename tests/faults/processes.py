@@ -71,7 +71,7 @@ class Process:
     """A started `cli.py` (or tests.faults.hooks) process; its output goes to files in `logs`."""
 
     def __init__(self, argv: list[str], args: list[str], logs: Path, *, user: int | None = None,
-                 memory_mib: int | None = None, cwd: Path = REPO):
+                 memory_mib: int | None = None, umask: int = 0o022, cwd: Path = REPO):
         logs.mkdir(parents=True, exist_ok=True)
         stem = f"{time.monotonic_ns()}"
         self.out_path, self.err_path = logs / f"{stem}.out", logs / f"{stem}.err"
@@ -79,6 +79,7 @@ class Process:
         self.started = time.monotonic()
 
         def limit() -> None:
+            os.umask(umask)
             if memory_mib:
                 size = memory_mib * 1024 * 1024
                 resource.setrlimit(resource.RLIMIT_AS, (size, size))

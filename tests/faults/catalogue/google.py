@@ -36,15 +36,43 @@ def sync(lab: Lab) -> None:
     lab.sync()
 
 
-def faulty(status: int | None = None, *, spreadsheet: str | None = None, **fault):
-    """Run: a sync while the server answers every matching request with the fault."""
+def faulty(inject):
+    """Run: a sync with the fault `inject(server, ids)` in place (the server's documented controls;
+    `ids`: district code → spreadsheet id)."""
 
     def run(lab: Lab) -> None:
-        sid = lab.google.ids[spreadsheet] if spreadsheet else None
-        lab.google.server.add_fault(status, count=None, spreadsheet_id=sid, **fault)
+        inject(lab.google.server, lab.google.ids)
         lab.sync()
 
     return run
+
+
+def every_request_429(server, ids) -> None:
+    server.fail_every_request(429)
+
+
+def status_writes_fail(status: int):
+    def inject(server, ids) -> None:
+        server.fail_method("values.batchUpdate", status, spreadsheet_id=ids["5701"])
+
+    return inject
+
+
+def reads_time_out(server, ids) -> None:
+    server.time_out(ids["5701"], seconds=3)
+
+
+def connections_dropped(server, ids) -> None:
+    server.drop_connections(spreadsheet_id=ids["5701"])
+
+
+def drive_listing_dropped(server, ids) -> None:
+    server.drop_connections("drive.files.list")
+
+
+def status_answer_lost(server, ids) -> None:
+    """The write lands, its answer is lost: the client cannot tell it from a failed write."""
+    server.add_fault(503, after=True, kind="values.batchUpdate", spreadsheet_id=ids["5701"])
 
 
 def storms(lab: Lab) -> None:
@@ -91,20 +119,28 @@ FAULTS = [
           "times: survived with bounded retries", spreadsheets(), storms,
           (c.exits(0), c.written("5701", "5702", "5703"), c.no_traceback)),
     Fault("google.429_everywhere", "429 on every request, after the bounded retries: the run fails cleanly, "
-          "recorded failed (issue 11)", spreadsheets(), faulty(429), WHOLE_RUN),
+          "recorded failed (issue 11)", spreadsheets(), faulty(every_request_429), WHOLE_RUN),
     Fault("google.status_write_429", "429 on every status write (values.batchUpdate) of one spreadsheet: that "
           "district's status not written, the others are (issue 11)",
-          spreadsheets(), faulty(429, kind="values.batchUpdate", spreadsheet="5701"), ONE_SPREADSHEET),
+          spreadsheets(),
+          faulty(status_writes_fail(429)),
+          ONE_SPREADSHEET),
     Fault("google.status_write_5xx", "503 on every status write of one spreadsheet (issue 11)",
-          spreadsheets(), faulty(503, kind="values.batchUpdate", spreadsheet="5701"), ONE_SPREADSHEET),
+          spreadsheets(),
+          faulty(status_writes_fail(503)),
+          ONE_SPREADSHEET),
     Fault("google.read_timeout", "every read of one spreadsheet times out: that district unreadable, the others "
           "processed (issue 11)", spreadsheets(timeout_seconds=1),
-          faulty(delay=3, kind="values.batchGet", spreadsheet="5701"), (*ONE_SPREADSHEET, c.unreadable("5701"))),
+          faulty(reads_time_out), (*ONE_SPREADSHEET, c.unreadable("5701"))),
     Fault("google.connection_drop", "every connection to one spreadsheet is dropped: that district unreadable, the "
-          "others processed (issue 11)", spreadsheets(), faulty(drop=True, spreadsheet="5701"),
+          "others processed (issue 11)", spreadsheets(), faulty(connections_dropped),
           (*ONE_SPREADSHEET, c.unreadable("5701"))),
+    Fault("google.status_write_answer_lost", "a status write lands but its answer is lost (503 after the write): "
+          "written again, nothing else changes", spreadsheets(),
+          faulty(status_answer_lost),
+          (c.exits(0), c.written("5701", "5702", "5703"), c.no_traceback)),
     Fault("google.drive_list_drop", "every Drive files.list connection dropped: the run fails cleanly (issue 11)",
-          spreadsheets(), faulty(drop=True, kind="drive.files.list"), WHOLE_RUN),
+          spreadsheets(), faulty(drive_listing_dropped), WHOLE_RUN),
     Fault("google.read_only_share", "a spreadsheet shared read-only with the service account (403 on adding the "
           "status tab): reported, naming whom to share with as editor; the others processed (issue 11)",
           spreadsheets(read_only=("5701",)), sync,

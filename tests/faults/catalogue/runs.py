@@ -105,6 +105,14 @@ def while_the_lock_is_held(lab: Lab) -> None:
     lab.finish(holder)
 
 
+def new_files_follow_the_umask(lab: Lab) -> str | None:
+    """Under umask 022 the summary and the memos' .eml copies are readable by all (0644), as a shared
+    folder needs; the state folder may keep its own."""
+    files = [lab.out / "summary.xlsx", *sorted((lab.out / "outbox").rglob("*.eml"))]
+    wrong = {p.name: oct(p.stat().st_mode & 0o777) for p in files if p.stat().st_mode & 0o777 != 0o644}
+    return f"files not 0644 under umask 022: {wrong}" if wrong else None
+
+
 FAULTS = [
     Fault("kill.mid_status_write", "kill -9 while the second status tab is written (temporary file made, not yet "
           "renamed): each workbook the old one or the new one; the next run cleans up and writes",
@@ -123,6 +131,9 @@ FAULTS = [
           (*WHOLE, never_ok_when_killed, c.written("5701", "5702", "5703")), slow=True),
     Fault("run.two_syncs_at_once", "two syncs started together: the second waits for the first; each memo once",
           districts_and_smtp(), two_at_once, (*WHOLE, both_ok, c.history("ok", run=0), c.history("ok", run=1))),
+    Fault("files.follow_umask", "new summary and memo files follow the umask (0644 under 022), not 0600, so "
+          "staff can read a shared folder (issue 11)", districts, lambda lab: lab.sync(umask=0o022),
+          (c.exits(0), new_files_follow_the_umask, c.no_traceback)),
     Fault("run.lock_held", "a sync while another holds the run lock, with --wait 0: exit 3 naming the holder; the "
           "holder finishes", districts, while_the_lock_is_held, (*WHOLE, c.exits(0), c.history("ok"))),
 ]
