@@ -99,8 +99,10 @@ class SyncOutcome:
         return list(self.delivery.planned) if self.delivery else []
 
 
-def _write_status(backend: Backend, district: District, result: DistrictResult, as_of, checked_at, outcome):
-    sheet = build_status_sheet(result, as_of, checked_at)
+def _write_status(
+    backend: Backend, config: Config, district: District, result: DistrictResult, as_of, checked_at, outcome
+):
+    sheet = build_status_sheet(result, as_of, checked_at, config)
     # The service's own tab is the one titled exactly so; a look-alike is an officer's (a data finding).
     if same_content(sheet, result.raw.tabs.get(STATUS)):
         outcome.status_unchanged.append(result.code)
@@ -236,7 +238,7 @@ def _run_sync(
         if _stopping(stop):
             break
         if result.readable:
-            _write_status(backend, by_code[result.code], result, as_of, checked_at, outcome)
+            _write_status(backend, config, by_code[result.code], result, as_of, checked_at, outcome)
     if _stopping(stop):
         outcome.stopped = True
         log.warning("run stopped early: no memos written, provincial summary not rewritten")

@@ -115,7 +115,7 @@ def test_a_stop_request_finishes_the_district_in_hand_and_records_a_stopped_run(
     assert (run.status, run.districts_ok) == (STOPPED, 1)
 
 
-def test_the_summary_history_tab_shows_the_new_columns(tmp_path):
+def test_the_summary_history_tab_shows_the_new_columns(config):
     runs = [
         Run(
             "2025-01-21T09:00:00+07:00",
@@ -132,13 +132,15 @@ def test_the_summary_history_tab_shows_the_new_columns(tmp_path):
             errors=["boom", "bang"],
         )
     ]
-    sheet = _history(runs)
+    sheet = _history(runs, config)
     t = texts()
     assert sheet.title == t["summary"]["tabs"]["history"]
     assert sheet.rows[0] == t["summary"]["history_headers"] and len(sheet.rows[0]) == 12
     row = sheet.rows[1]
-    assert row[:7] == ["2025-01-21T09:00:00+07:00", "2025-01-21T09:01:00+07:00", "2025-01-21", 16, 1, 5, 3]
+    # BE dates in Thai digits, counts as numbers (shown in Thai digits: the workbook's one convention)
+    assert row[:7] == ["๒๑ ม.ค. ๒๕๖๘ ๐๙:๐๐ น.", "๒๑ ม.ค. ๒๕๖๘ ๐๙:๐๑ น.", "๒๑ ม.ค. ๒๕๖๘", 16, 1, 5, 3]
+    assert sheet.thai_digits
     assert row[7] == t["summary"]["run_statuses"]["failed"]
     assert row[8] == t["summary"]["run_triggers"]["schedule"]
-    assert row[9] == f"{t['statuses']['ok']} 30, {t['statuses']['late']} 2"
+    assert row[9] == f"{t['statuses']['ok']} ๓๐, {t['statuses']['late']} ๒"
     assert row[10:] == [7, "boom\nbang"]
