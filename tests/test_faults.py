@@ -24,7 +24,6 @@ AWAITING = {
         ["smtp.down_says_queued", "smtp.refused_for_now", "smtp.refused_for_good", "smtp.drop_after_data",
          "kill.before_ledger_commit_twice", "kill.mid_summary_write", "kill.after_history_row", "files.follow_umask"],
         "the memo delivery fixes (held memos, back-off, interrupted runs, the umask)"),
-    "size.status_cells_under_limit": "findings capped per rule in the status tab",
     "data.item_number_4301_digits": "the 4,301-digit ข้อ fix",
 }
 
