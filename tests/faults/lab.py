@@ -4,12 +4,9 @@ needs, and every `cli.py` process it ran."""
 
 from __future__ import annotations
 
-import datetime as dt
+import atexit
 import functools
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +17,7 @@ from sync.service.history import History, Run
 from tests import officer_workbooks as officer
 from tests.faults import parts
 from tests.faults.mail import SmtpServer
-from tests.faults.processes import NOBODY, REPO, CliRun, Process, child_environment, cli_argv, python_for
+from tests.faults.processes import REPO, CliRun, Process, cli_argv
 from tests.faults.sheets import GoogleWorld
 
 AS_OF = "2025-01-21"  # the day after January's report was due: reminders go out, and the summary (day 21)
@@ -32,8 +29,6 @@ CONFIG_DIR = REPO / "config"
 def _master_workbook() -> Path:
     """An officer's workbook built once per process (tests/officer_workbooks.py)."""
     folder = Path(tempfile.mkdtemp(prefix="faults-master-"))
-    import atexit
-
     atexit.register(shutil.rmtree, folder, True)
     return officer.build(folder / "officer.xlsx")
 
@@ -180,56 +175,3 @@ class Lab:
         suffixes = (".xlsx", ".xlsm", ".xls", ".ods")
         [path] = [p for p in self.workbooks.iterdir() if p.name.startswith(code) and p.name.endswith(suffixes)]
         return path
-
-
-def as_of_plus(days: int) -> str:
-    return (dt.date.fromisoformat(AS_OF) + dt.timedelta(days=days)).isoformat()
-
-
-# --- what the machine must offer ---------------------------------------------------------------------------
-
-
-@functools.cache
-def _tmpfs_reason() -> str:
-    if sys.platform != "linux":
-        return "tmpfs mounts need Linux"
-    probe = Path(tempfile.mkdtemp(prefix="faults-tmpfs-"))
-    try:
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(probe)], capture_output=True)
-        if done.returncode != 0:
-            return f"cannot mount a tmpfs here ({done.stderr.decode(errors='replace').strip() or 'not root'})"
-        subprocess.run(["umount", str(probe)], check=True)
-        return ""
-    except FileNotFoundError:
-        return "no mount command"
-    finally:
-        probe.rmdir()
-
-
-@functools.cache
-def _nobody_reason() -> str:
-    if os.geteuid() != 0:
-        return "not root: the fault needs to run the service as another user (nobody)"
-    home = Path(tempfile.mkdtemp(prefix="faults-nobody-"))
-    os.chown(home, NOBODY, NOBODY)
-    python, extra_path = python_for(NOBODY)
-    try:
-        done = subprocess.run([python, "-c", "import cli, sync.pipeline"], cwd=home, user=NOBODY, group=NOBODY,
-                              extra_groups=[], env=child_environment(home, extra_path), capture_output=True)
-    finally:
-        shutil.rmtree(home)
-    if done.returncode != 0:
-        return f"user nobody cannot run the repository's Python ({done.stderr.decode(errors='replace')[-200:]})"
-    return ""
-
-
-NEEDS: dict[str, Callable[[], str]] = {
-    "tmpfs": _tmpfs_reason,
-    "nobody": _nobody_reason,
-    "soffice": lambda: "" if officer.soffice() else "LibreOffice (soffice) is not installed",
-}
-
-
-def unavailable(needs: tuple[str, ...]) -> str:
-    """Why this machine cannot try a fault that needs `needs` ("" if it can)."""
-    return next((reason for need in needs if (reason := NEEDS[need]())), "")

@@ -22,8 +22,9 @@ from pathlib import Path
 
 from tests.faults import mail, parts
 from tests.faults.catalogue import CATALOGUE
-from tests.faults.lab import Lab, unavailable
+from tests.faults.lab import Lab
 from tests.faults.model import Fault, Result
+from tests.faults.needs import unavailable
 
 
 def run_fault(fault: Fault, folder: Path) -> Result:
