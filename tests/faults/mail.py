@@ -3,7 +3,7 @@ duplicated or lost: what the server took, against what the ledger says.
 
 - duplicated: every copy of a message (by Message-ID) the server took more than once;
 - lost: a memo the ledger records as sent that never reached the server, or one the fault expects
-  to arrive (`Lab.expected_memos`, after its recovery run) that never did.
+  (`Lab.expected_memos`) that never arrived and that the ledger does not hold to send either.
 """
 
 from __future__ import annotations
@@ -119,11 +119,19 @@ def ledger_rows(state: Path) -> list[tuple[str, str, str]]:
 
 
 def account(mailbox: Mailbox, state: Path, expected: set[str]) -> tuple[int, int, list[str]]:
-    """(duplicated, lost, what was lost) for one fault."""
+    """(duplicated, lost, what was lost) for one fault. A memo the ledger still holds to send (queued,
+    held for the operator, refused) is not lost: it waits, and the run says so."""
     arrived = mailbox.ids()
     duplicated = sum(n - 1 for n in arrived.values())
     rows = ledger_rows(state)
     lost = [f"{name} (the ledger says sent)" for status, name, mid in rows if status == "sent" and mid not in arrived]
     delivered = {name for _, name, mid in rows if mid in arrived}
-    lost += [f"{name} (expected, never arrived)" for name in sorted(expected - delivered)]
+    waiting = {name for status, name, _ in rows if status not in ("sent", "superseded")}
+    lost += [f"{name} (expected, never arrived)" for name in sorted(expected - delivered - waiting)]
     return duplicated, len(lost), lost
+
+
+def delivered(mailbox: Mailbox, state: Path) -> set[str]:
+    """File names of the memos that reached the server."""
+    arrived = mailbox.ids()
+    return {name for _, name, mid in ledger_rows(state) if mid in arrived}

@@ -10,6 +10,7 @@ from tests.faults import checks as c
 from tests.faults.lab import DISTRICTS, Lab
 from tests.faults.model import Fault
 from tests.sheets_server import DEFAULT_CLIENT_EMAIL, SOMEONE_ELSE
+from tests.sheets_server.controls import READ_KINDS, WRITE_KINDS
 
 LOOKALIKE = "สถานะ(อัตโนมัติ)"
 
@@ -52,8 +53,10 @@ def every_request_429(server, ids) -> None:
 
 
 def status_writes_fail(status: int):
+    """Every write to 5701's spreadsheet (the status write, whichever request makes it) fails."""
+
     def inject(server, ids) -> None:
-        server.fail_method("values.batchUpdate", status, spreadsheet_id=ids["5701"])
+        server.fail_method(sorted(WRITE_KINDS), status, spreadsheet_id=ids["5701"])
 
     return inject
 
@@ -72,13 +75,13 @@ def drive_listing_dropped(server, ids) -> None:
 
 def status_answer_lost(server, ids) -> None:
     """The write lands, its answer is lost: the client cannot tell it from a failed write."""
-    server.add_fault(503, after=True, kind="values.batchUpdate", spreadsheet_id=ids["5701"])
+    server.add_fault(503, after=True, kind=sorted(WRITE_KINDS), spreadsheet_id=ids["5701"])
 
 
 def storms(lab: Lab) -> None:
     server = lab.google.server
-    server.add_fault(429, count=2, kind="values.batchGet")
-    server.add_fault(503, count=2, kind="values.batchUpdate")
+    server.add_fault(429, count=2, kind=sorted(READ_KINDS))
+    server.add_fault(503, count=2, kind=sorted(WRITE_KINDS))
     server.add_fault(None, drop=True, count=1, kind="drive.files.list")
     lab.sync()
 
@@ -120,12 +123,12 @@ FAULTS = [
           (c.exits(0), c.written("5701", "5702", "5703"), c.no_traceback)),
     Fault("google.429_everywhere", "429 on every request, after the bounded retries: the run fails cleanly, "
           "recorded failed (issue 11)", spreadsheets(), faulty(every_request_429), WHOLE_RUN),
-    Fault("google.status_write_429", "429 on every status write (values.batchUpdate) of one spreadsheet: that "
+    Fault("google.status_write_429", "429 on every write to one spreadsheet (its status write): that "
           "district's status not written, the others are (issue 11)",
           spreadsheets(),
           faulty(status_writes_fail(429)),
           ONE_SPREADSHEET),
-    Fault("google.status_write_5xx", "503 on every status write of one spreadsheet (issue 11)",
+    Fault("google.status_write_5xx", "503 on every write to one spreadsheet (its status write) (issue 11)",
           spreadsheets(),
           faulty(status_writes_fail(503)),
           ONE_SPREADSHEET),

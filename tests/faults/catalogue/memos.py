@@ -6,6 +6,7 @@ duplicate allowed per kill and per send cut off after the server took it)."""
 from __future__ import annotations
 
 from tests.faults import checks as c
+from tests.faults import mail
 from tests.faults.lab import Lab
 from tests.faults.mail import kill_sender
 from tests.faults.model import Fault
@@ -21,6 +22,12 @@ def districts_and_smtp(*, up: bool = True, expected: set[str] = frozenset(ALL)):
         lab.expected_memos = set(expected)
 
     return setup
+
+
+def all_arrived(lab: Lab) -> str | None:
+    """Every memo the fault expects reached the server (once the fault is over)."""
+    missing = lab.expected_memos - mail.delivered(lab.smtp.mailbox, lab.state)
+    return f"memos that never arrived: {sorted(missing)}" if missing else None
 
 
 def status(lab: Lab):
@@ -101,7 +108,7 @@ def killed_before_the_ledger(times: int):
 FAULTS = [
     Fault("smtp.down_then_up", "SMTP down: memos stay queued (exit 1); up again: each sent once",
           districts_and_smtp(up=False), down_then_up,
-          (c.exits(1, run=0), c.exits(0, run=1), c.exits(0, run=2), c.no_traceback)),
+          (c.exits(1, run=0), c.exits(0, run=1), c.exits(0, run=2), all_arrived, c.no_traceback)),
     Fault("smtp.down_says_queued", "SMTP down for two runs: the second says 'queued, not sent (SMTP …)', "
           "never 'already sent' (issue 11)", districts_and_smtp(up=False, expected=set()), down_twice,
           (c.exits(1), c.says("queued, not sent (SMTP"), c.never_says("already sent"), c.no_traceback)),
@@ -119,13 +126,13 @@ FAULTS = [
           (at_most_twice_each, c.exits(1), c.says("held", where="stdout"), c.no_traceback)),
     Fault("smtp.drop_after_data_once", "one message taken and the connection dropped before the reply: sent once "
           "more by the next run, then every memo sent, nothing again", districts_and_smtp(),
-          dropped_after_data(1, runs=3), (at_most_twice_each, c.no_traceback)),
+          dropped_after_data(1, runs=3), (at_most_twice_each, all_arrived, c.no_traceback)),
     Fault("kill.smtp_accepted_before_reply", "kill -9 of the sync once the server took a memo, before its reply: "
           "that memo at most once more, the run recorded interrupted", districts_and_smtp(), killed_by_the_server,
-          (c.exits(-9, run=0), c.exits(0, run=1), c.history("interrupted", run=2), c.no_traceback)),
+          (c.exits(-9, run=0), c.exits(0, run=1), c.history("interrupted", run=2), all_arrived, c.no_traceback)),
     Fault("kill.before_ledger_commit", "kill -9 between the server's acceptance and the ledger commit: exactly one "
           "duplicate (issue 11)", districts_and_smtp(), killed_before_the_ledger(1),
-          (c.exits(-9, run=0), c.history("interrupted", run=2), c.no_traceback)),
+          (c.exits(-9, run=0), c.history("interrupted", run=2), all_arrived, c.no_traceback)),
     Fault("kill.before_ledger_commit_twice", "the same memo killed in flight in two runs in a row: then held, "
           "not sent a third time", districts_and_smtp(), killed_before_the_ledger(2),
           (c.exits(-9, run=1), at_most_twice_each, c.no_traceback)),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 from tests.faults import checks as c
-from tests.faults.catalogue.memos import STATUS_AGE, districts_and_smtp
+from tests.faults.catalogue.memos import STATUS_AGE, all_arrived, districts_and_smtp
 from tests.faults.lab import Lab
 from tests.faults.model import Fault
 
@@ -128,9 +128,10 @@ FAULTS = [
     Fault("kill.at_moments", "kill -9 of a sync with memos at 8 moments spread over a whole sync: workbooks "
           "whole, at most one duplicate per kill, nothing lost, no killed run recorded ok",
           districts_and_smtp(), killed_at_moments(8),
-          (*WHOLE, never_ok_when_killed, c.written("5701", "5702", "5703")), slow=True),
+          (*WHOLE, never_ok_when_killed, all_arrived, c.written("5701", "5702", "5703")), slow=True),
     Fault("run.two_syncs_at_once", "two syncs started together: the second waits for the first; each memo once",
-          districts_and_smtp(), two_at_once, (*WHOLE, both_ok, c.history("ok", run=0), c.history("ok", run=1))),
+          districts_and_smtp(), two_at_once,
+          (*WHOLE, both_ok, all_arrived, c.history("ok", run=0), c.history("ok", run=1))),
     Fault("files.follow_umask", "new summary and memo files follow the umask (0644 under 022), not 0600, so "
           "staff can read a shared folder (issue 11)", districts, lambda lab: lab.sync(umask=0o022),
           (c.exits(0), new_files_follow_the_umask, c.no_traceback)),
