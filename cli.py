@@ -17,6 +17,7 @@ try:
     import click
 
     from sync import clock, console, logs
+    from sync.backends import BackendUnavailable
     from sync.config import MAX_AGE_MINUTES, ConfigError, load_config
     from sync.dates import DateParseError, parse_as_of
     from sync.delivery.line.cli import line_group
@@ -143,7 +144,11 @@ def check(config_path, workbooks, codes, as_of, fmt, explain_what):
         return
     config, districts = _setup(config_path, workbooks, codes, folders=True)
     _warn_outside_programme(config, as_of)
-    report = check_all(config, as_of, districts, open_backend(config))
+    try:
+        report = check_all(config, as_of, districts, open_backend(config))
+    except BackendUnavailable as exc:
+        click.echo(f"check failed: {exc}", err=True)
+        sys.exit(1)
     if fmt == "json":
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -204,6 +209,9 @@ def sync(config_path, workbooks, codes, as_of, dry_run, no_email, wait, resend):
     except LockBusy as exc:
         click.echo(f"not run: {exc}", err=True)
         sys.exit(EXIT_BUSY)
+    except BackendUnavailable as exc:  # recorded as failed in the history
+        click.echo(f"sync failed: {exc}", err=True)
+        sys.exit(1)
     except (OSError, sqlite3.Error) as exc:  # a full disk, a folder made read-only during the run
         click.echo(f"sync failed: {_write_error(exc, config)}", err=True)
         sys.exit(1)
@@ -378,7 +386,8 @@ def memo_group():
 @as_of_option
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False), help="Also write the memo as an A4 PDF file.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Also write the memo's HTML file.")
-def memo_preview(config_path, workbooks, code, kind, as_of, pdf_path, html_path):
+@click.option("--docx", "docx_path", type=click.Path(dir_okay=False), help="Also write the memo as a Word file.")
+def memo_preview(config_path, workbooks, code, kind, as_of, pdf_path, html_path, docx_path):
     """Print a memo as a run would send it: headers, whether the reminder policy and the ledger would
     send it today, and its text. Sends and records nothing.
 
@@ -386,8 +395,8 @@ def memo_preview(config_path, workbooks, code, kind, as_of, pdf_path, html_path)
     configuration error.
     """
     from sync.backends import open_backend
-    from sync.delivery.policy import preview
-    from sync.outputs.memos import keep_whole, render_html
+    from sync.delivery.preview import preview
+    from sync.outputs.memos import keep_whole, print_html, render_html
 
     if kind == "reminder" and not code:
         raise click.BadParameter("a reminder needs --district CODE", param_hint="--district")
@@ -405,21 +414,28 @@ def memo_preview(config_path, workbooks, code, kind, as_of, pdf_path, html_path)
     if memo.cc:
         click.echo(f"Cc: {', '.join(memo.cc)}")
     click.echo(f"Subject: {memo.subject}")
-    if config.email.attach_pdf:
-        click.echo(f"Attachment: {memo.attachment_name}")
+    attachments = [memo.attachment_name] * config.email.attach_pdf + [memo.docx_name] * config.email.attach_docx
+    if attachments:
+        click.echo(f"Attachments: {', '.join(attachments)}")
     click.echo("\n".join(notes))
     click.echo("-" * 72)
     click.echo(memo.text, nl=False)
     if html_path:
         from sync.outputs.pdf import font_base
 
-        Path(html_path).write_text(render_html(memo.kind, memo.context, font_base()), encoding="utf-8")
+        html = render_html(memo.kind, memo.context, font_base(), config.memo.garuda)
+        Path(html_path).write_text(html, encoding="utf-8")
         click.echo(f"HTML written to {html_path}", err=True)
     if pdf_path:
         from sync.outputs.pdf import render_pdf
 
-        Path(pdf_path).write_bytes(render_pdf(memo.html, keep_whole(config)))
+        Path(pdf_path).write_bytes(render_pdf(print_html(memo, config.memo.garuda), keep_whole(config)))
         click.echo(f"PDF written to {pdf_path}", err=True)
+    if docx_path:
+        from sync.outputs.docx import render_docx
+
+        Path(docx_path).write_bytes(render_docx(memo.html, config.memo.garuda))
+        click.echo(f"Word file written to {docx_path}", err=True)
 
 
 @cli.command()
@@ -501,7 +517,8 @@ def _run_json(run) -> dict:
     "else judged against the schedule).",
 )
 def status(config_path, max_age):
-    """Is the service alive? Prints one line why; exit 0 when the last run finished and is recent enough, 1 if not."""
+    """Is the service alive? Prints one line why, then any memo waiting for the operator; exit 0 when the last run
+    finished and is recent enough and no memo waits for the operator, 1 if not."""
     from sync.service.scheduler import health
 
     config, _ = _setup(config_path, None, ())
@@ -512,7 +529,12 @@ def status(config_path, max_age):
     in_progress = run_lock(Path(config.outputs.state)).busy()
     ok, line = health(runs, clock.now(), config.schedule, in_progress=in_progress, max_age_minutes=max_age)
     click.echo(line)
-    sys.exit(0 if ok else 1)
+    from sync.delivery.email import attention
+
+    operator, waiting = attention(Path(config.outputs.state), config.email.retry, clock.now())
+    for memo_line in operator + waiting:
+        click.echo(memo_line)
+    sys.exit(0 if ok and not operator else 1)
 
 
 cli.add_command(line_group)  # `line webhook | preview | test` (sync/delivery/line/cli.py)

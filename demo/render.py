@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 from sync.backends.xlsx import XlsxBackend  # noqa: E402
 from sync.config import load_config  # noqa: E402
 from sync.dates import parse_as_of  # noqa: E402
-from sync.delivery.policy import preview  # noqa: E402
+from sync.delivery.preview import preview  # noqa: E402
 from sync.outputs.memos import keep_whole, render_html  # noqa: E402
 from sync.outputs.pdf import font_base, render_pdf  # noqa: E402
 from sync.pipeline import check_all, select_districts  # noqa: E402
