@@ -21,19 +21,11 @@ from tests.faults.catalogue import CATALOGUE
 from tests.faults.model import Result
 from tests.faults.runner import closing_line, run_fault
 
-# Faults whose fix is on another branch of issue 11 and has not reached main yet: expected to fail
+# Faults whose fix has not reached main yet (another branch of issue 11, or its owner): expected to fail
 # until it lands (then the test passes; remove the fault from here so that it stays fixed).
 AWAITING = {
-    **dict.fromkeys(
-        ["google.429_everywhere", "google.status_write_429", "google.status_write_5xx", "google.read_timeout",
-         "google.connection_drop", "google.read_only_share",
-         "google.lookalike_status_tab"], "the Google faults' fixes"),
-    **dict.fromkeys(
-        ["smtp.down_says_queued", "smtp.refused_for_now", "smtp.refused_for_good", "smtp.drop_after_data",
-         "kill.before_ledger_commit_twice", "kill.mid_summary_write", "kill.after_history_row", "files.follow_umask"],
-        "the memo delivery fixes (held memos, back-off, interrupted runs, the umask)"),
-    # On the Google branch a status write whose answer was lost is retried as a second addSheet (400):
-    # the tab is written, the run says it was not, and exits 1.
+    # The Google status write is one spreadsheets.batchUpdate that adds the tab; when its answer is lost
+    # after it landed, the retry adds the tab again (400): the tab is written, the run says it was not.
     "google.status_write_answer_lost": "an idempotent retry of the Google status write",
     "data.item_number_4301_digits": "the 4,301-digit ข้อ fix",
 }
