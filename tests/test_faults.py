@@ -4,6 +4,7 @@ changed and no memo duplicated (beyond one per kill) or lost. `make faults` runs
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 import zipfile
@@ -19,7 +20,7 @@ from tests import officer_workbooks as officer
 from tests.faults import mail, parts
 from tests.faults.catalogue import CATALOGUE
 from tests.faults.model import Result
-from tests.faults.runner import closing_line, run_fault
+from tests.faults.runner import closing_line, main, run_fault
 
 # Faults whose fix has not reached main yet (another branch of issue 11, or its owner): expected to fail
 # until it lands (then the test passes; remove the fault from here so that it stays fixed).
@@ -105,3 +106,11 @@ def test_the_closing_line_counts_what_was_tried():
     assert closing_line(results) == (
         "faults: 2 tried, 1 survived; officer parts changed 0; memos lost 0, duplicated 1 (≤ 1 per kill)"
     )
+
+
+def test_the_runner_prints_json_and_exits_0_when_every_fault_tried_was_survived(capsys):
+    assert main(["--only", "config.not_utf8", "--only", "xlsx.empty_file", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert [(f["id"], f["result"]) for f in printed["faults"]] == [
+        ("xlsx.empty_file", "survived"), ("config.not_utf8", "survived")]
+    assert printed["summary"].startswith("faults: 2 tried, 2 survived; officer parts changed 0; memos lost 0")
