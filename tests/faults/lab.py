@@ -8,6 +8,7 @@ import atexit
 import functools
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from sync.service.history import History, Run
 from tests import officer_workbooks as officer
 from tests.faults import parts
 from tests.faults.mail import SmtpServer
-from tests.faults.processes import REPO, CliRun, Process, cli_argv
+from tests.faults.processes import REPO, CliRun, Process, cli_argv, end_groups, left_behind
 from tests.faults.sheets import GoogleWorld
 
 AS_OF = "2025-01-21"  # the day after January's report was due: reminders go out, and the summary (day 21)
@@ -71,7 +72,8 @@ class Lab:
         self.problems: list[str] = []  # what went wrong half-way through a fault's run
         self.context: dict = {}  # what a fault's setup leaves for its run and checks
         self.current: Process | None = None
-        self._cleanup: list[Callable[[], None]] = []
+        self.groups: list[int] = []  # the process group of every cli.py started
+        self._cleanup: list[Callable[[], None]] = [lambda: end_groups(self.groups)]
         self.configure()
 
     # --- building the world ----------------------------------------------------------------------------
@@ -125,6 +127,7 @@ class Lab:
         """A `cli.py` process (as `user`, with at most `memory_mib` of address space, under `umask`)."""
         self.current = Process(cli_argv(list(args), list(hooks)), list(args), self.folder / "logs",
                                user=user, memory_mib=memory_mib, umask=umask, cwd=self.folder)
+        self.groups.append(self.current.pid)
         return self.current
 
     def finish(self, process: Process, timeout: float = 180) -> CliRun:
@@ -159,6 +162,13 @@ class Lab:
         if self.google:
             shot |= self.google.snapshot()
         return shot
+
+    def left_behind(self, grace: float = 3.0) -> list[str]:
+        """Processes the fault's runs left running (after `grace` seconds for them to end)."""
+        deadline = time.monotonic() + grace
+        while (found := left_behind(self.groups)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return found
 
     def expect(self, check) -> None:
         """Check something half-way through the run (e.g. right after a kill)."""

@@ -68,7 +68,8 @@ def child_environment(home: Path, extra_path: list[str] = ()) -> dict[str, str]:
 
 
 class Process:
-    """A started `cli.py` (or tests.faults.hooks) process; its output goes to files in `logs`."""
+    """A started `cli.py` (or tests.faults.hooks) process, in a session of its own (so that what it
+    leaves behind can be found); its output goes to files in `logs`."""
 
     def __init__(self, argv: list[str], args: list[str], logs: Path, *, user: int | None = None,
                  memory_mib: int | None = None, umask: int = 0o022, cwd: Path = REPO):
@@ -89,7 +90,7 @@ class Process:
         with open(self.out_path, "wb") as out, open(self.err_path, "wb") as err:
             options = {"user": user, "group": user, "extra_groups": []} if user is not None else {}
             self.popen = subprocess.Popen(
-                argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd,
+                argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd, start_new_session=True,
                 env=child_environment(logs.parent, extra_path), preexec_fn=limit, **options,
             )
         self.result: CliRun | None = None
@@ -129,6 +130,32 @@ class Process:
             time.monotonic() - self.started, usage.ru_maxrss / 1024, timed_out,
         )
         return self.result
+
+
+def left_behind(groups: list[int]) -> list[str]:
+    """Processes still alive in the process groups (sessions) of the `cli.py` processes that ended:
+    helpers a run started (memo workers, their fork server) and did not end with it."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if fields[0] != "Z" and int(fields[2]) in groups:
+            found.append(f"{entry.name} {command[:120]}")
+    return found
+
+
+def end_groups(groups: list[int]) -> None:
+    for group in groups:
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def cli_argv(args: list[str], hooks: list[str] = ()) -> list[str]:

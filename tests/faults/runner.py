@@ -63,6 +63,9 @@ def run_fault(fault: Fault, folder: Path) -> Result:
 
 
 def _account(lab: Lab, before: dict, result: Result) -> None:
+    stray = lab.left_behind()
+    if stray:
+        result.problems.append(f"{len(stray)} process(es) left running by the fault's runs: {stray[:3]}")
     result.officer_parts_changed = parts.changed(before, lab.officer_snapshot())
     if result.officer_parts_changed:
         shown = ", ".join(result.officer_parts_changed[:5])

@@ -77,6 +77,14 @@ def dropped_after_data(times: int, runs: int):
     return run
 
 
+def killed_while_rendering(lab: Lab) -> None:
+    """kill -9 once the second memo is queued, while worker processes still render the others' PDFs."""
+    lab.configure(email={"attach_pdf": True})
+    lab.sync(hooks=("sync.delivery.ledger:Ledger.queue@2=kill",))
+    lab.kills += 1
+    lab.sync()
+
+
 def at_most_twice_each(lab: Lab) -> str | None:
     over = {mid: n for mid, n in lab.smtp.mailbox.ids().items() if n > 2}
     return f"memos sent more than twice: {over}" if over else None
@@ -133,6 +141,10 @@ FAULTS = [
     Fault("kill.before_ledger_commit", "kill -9 between the server's acceptance and the ledger commit: exactly one "
           "duplicate (issue 11)", districts_and_smtp(), killed_before_the_ledger(1),
           (c.exits(-9, run=0), c.history("interrupted", run=2), all_arrived, c.no_traceback)),
+    Fault("kill.while_rendering_memos", "kill -9 while memo PDFs are rendered by worker processes: no "
+          "process is left behind, every memo sent once the next run is over", districts_and_smtp(),
+          killed_while_rendering,
+          (c.exits(-9, run=0), all_arrived, c.no_traceback)),
     Fault("kill.before_ledger_commit_twice", "the same memo killed in flight in two runs in a row: then held, "
           "not sent a third time", districts_and_smtp(), killed_before_the_ledger(2),
           (c.exits(-9, run=1), at_most_twice_each, c.no_traceback)),
