@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEMO_AS_OF := 2025-01-21
 
-.PHONY: install demo demo-data demo-google demo-line memo-sample render test lint clean
+.PHONY: install demo demo-data demo-google demo-line memo-sample render test faults lint clean
 
 # Each step prints one line, then its program's own output. pip's output (with the warnings of this
 # machine's pip configuration) goes to $(VENV)/pip.log, and is printed in full only when pip fails.
@@ -54,6 +54,13 @@ render: demo
 test: install
 	@echo "test: python -m pytest"
 	@$(BIN)/python -m pytest
+
+# The fault catalogue of issue 11 (tests/faults): every fault against the real components (the local
+# Sheets server, aiosmtpd, kill -9, hostile workbooks and configs), one line each, then the closing line.
+# `python -m tests.faults --help` for --fast, --only, --json.
+faults: install
+	@echo "faults: python -m tests.faults"
+	@$(BIN)/python -m tests.faults
 
 lint: install
 	@echo "lint: ruff check ."
