@@ -46,7 +46,8 @@ code district       what is in the workbook
                     centre #2 has a level but no assessment date; ส่งเอกสารจังหวัด has no วันที่ส่ง
                     column (data.missing_column: items 7's five documents cannot be checked); the
                     ม.ค. report row has blank กิจกรรมที่ดำเนินการ (data.blank_required: ม.ค. cannot be
-                    checked for items 6 and 8, not claimed overdue); a blank row in รายงานรายเดือน. Dates "20/12/2567". Months "ธ.ค. 2567".
+                    checked for items 6 and 8, not claimed overdue); a blank row in รายงานรายเดือน.
+                    Dates "20/12/2567". Months "ธ.ค. 2567".
 5707 แม่จัน          committee has no ประธาน; MOU lacks ภาควิชาการ and ภาคสื่อมวลชน; an extra report
                     for พ.ย. 2567 (before the reporting period). Network by ชื่อศูนย์.
                     Dates "๑๘ ธันวาคม ๒๕๖๗" (Thai digits). Months "ธันวาคม 2567".

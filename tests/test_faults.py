@@ -25,9 +25,6 @@ from tests.faults.runner import closing_line, main, run_fault
 # Faults whose fix has not reached main yet (another branch of issue 11, or its owner): expected to fail
 # until it lands (then the test passes; remove the fault from here so that it stays fixed).
 AWAITING = {
-    # The Google status write is one spreadsheets.batchUpdate that adds the tab; when its answer is lost
-    # after it landed, the retry adds the tab again (400): the tab is written, the run says it was not.
-    "google.status_write_answer_lost": "an idempotent retry of the Google status write",
     "data.item_number_4301_digits": "the 4,301-digit ข้อ fix",
 }
 

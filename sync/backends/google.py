@@ -324,12 +324,27 @@ class GoogleBackend:
         except GOOGLE_FAILURES as exc:
             if isinstance(exc, APIError) and exc.code == 403:
                 raise WriteFailed(self._read_only(where)) from exc
-            raise WriteFailed(f"{where}: status tab not written ({failure(exc)})") from exc
+            replayed = ours is None and isinstance(exc, APIError) and exc.code == 400
+            if not (replayed and self._added(spreadsheet_id, status_id)):
+                raise WriteFailed(f"{where}: status tab not written ({failure(exc)})") from exc
+            # The reply to the batch was lost and the client sent it again: the first one had added the
+            # tab, so the second was refused. A batchUpdate is all or nothing: the tab is written.
         rows, columns = _grid_after(sheet, ours)
         sheets[STATUS] = {"sheetId": status_id, "rows": rows, "columns": columns}
         entry = {"tabs": {**raw.tabs, STATUS: _as_read(sheet.rows)}, "sheets": sheets, "statusSheetId": status_id}
         self.cache.put(spreadsheet_id, entry, "")  # its modifiedTime: learnt in finish_run
         self.written.append(spreadsheet_id)
+
+    def _added(self, spreadsheet_id: str, sheet_id: int) -> bool:
+        """Whether the spreadsheet has the service's status tab with `sheet_id` (one metadata read)."""
+        try:
+            meta = self.http.fetch_sheet_metadata(spreadsheet_id, params={"fields": "sheets.properties(sheetId,title)"})
+        except GOOGLE_FAILURES:
+            return False
+        return any(
+            s["properties"].get("sheetId") == sheet_id and s["properties"].get("title") == STATUS
+            for s in meta.get("sheets", [])
+        )
 
     def _read_only(self, where: str) -> str:
         return f"{where} is shared with {self._whom()} read-only: share it with {self._whom()} as editor"
