@@ -17,10 +17,12 @@ from pythainlp.util import normalize as thai_normalize
 __all__ = ["LabelMatcher", "normalise_text", "to_arabic_digits", "to_thai_digits"]
 
 # ZWSP, ZWNJ, ZWJ, word joiner, BOM / ZWNBSP, soft hyphen, Mongolian vowel separator.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"))
-_WHITESPACE = re.compile(r"\s+")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
 # Nikhahit (+ tone marks) + sara aa, the decomposed way of typing sara am.
 _SPLIT_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]*)\u0e32")
+# Text without these needs neither the invisible-character nor the sara am step.
+_INVISIBLE_OR_NIKHAHIT = re.compile(f"[{_INVISIBLE_CHARS}\u0e4d]")
 _BRACKET_GROUP = re.compile(r"[(\[{（][^()\[\]{}（）]*[)\]}）]")
 _THAI = re.compile("[\u0e01-\u0e5b]")
 _LATIN_LETTER = re.compile("[A-Za-z]")
@@ -28,9 +30,18 @@ _PHAK = "ภาค"
 
 
 def normalise_text(value: str) -> str:
-    """NFC, no zero-width characters, sara am composed, all spaces one ASCII space, trimmed."""
-    text = _SPLIT_SARA_AM.sub("\\1\u0e33", value.translate(_INVISIBLE))
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    """NFC, no zero-width characters, sara am composed, all spaces one ASCII space, trimmed.
+
+    Called once for nearly every cell read, so each step runs only when the text needs it (ASCII
+    text needs none but the spaces).
+    """
+    if value.isascii():
+        return " ".join(value.split())
+    if _INVISIBLE_OR_NIKHAHIT.search(value):
+        value = value.translate(_INVISIBLE)
+        if "\u0e4d" in value:
+            value = _SPLIT_SARA_AM.sub("\\1\u0e33", value)
+    return " ".join(unicodedata.normalize("NFC", value).split())
 
 
 def to_arabic_digits(text: str) -> str:
