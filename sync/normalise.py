@@ -6,6 +6,8 @@ cannot be read becomes a finding naming the cell; nothing is dropped silently.
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from typing import Any
 
@@ -50,12 +52,31 @@ def find_columns(header_row: list[Any], tab: schema.Tab) -> dict[str, int]:
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _DOC_ITEM = re.compile(r"^(?:ข้อ|ข\.)?\s*(\d+)\s*\.?$")
+_BLANK = object()  # a cell with nothing in it: None, NaN, or only spaces and invisible characters
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return normalise_text(str(value))
+def _text(cell: Any) -> str:
+    """A cell (as `_cell` gives it) as text: 3.0 reads "3"."""
+    if isinstance(cell, str):
+        return cell
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return normalise_text(str(cell))
+
+
+def _fold(text: str) -> str:
+    """The loose form (`_loose`) of text that is normalised already."""
+    return text.replace(" ", "").casefold()
+
+
+def _cell(value: Any) -> Any:
+    """A cell as the parser works on it: text normalised (once), _BLANK for a blank cell, any
+    other value as it is. `is_blank` in one step with the normalisation."""
+    if isinstance(value, str):
+        return normalise_text(value) or _BLANK
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return _BLANK
+    return value
 
 
 class Parser:
@@ -71,6 +92,7 @@ class Parser:
             Kind.LEVEL: LabelMatcher([(lv, []) for lv in programme.assessment_levels], max_edits=1),
             Kind.CENTER_TYPE: LabelMatcher([(t.name, t.synonyms) for t in programme.center_types]),
         }
+        self.columns = {tab.name: {c.header: c for c in tab.columns} for tab in schema.TABS.values()}
 
     def parse(self, raw: RawWorkbook, code: str, name: str) -> DistrictData:
         district = DistrictData(code=code, name=name, tables={})
@@ -97,13 +119,16 @@ class Parser:
                         [f"{tab.name}!1:1"],
                     )
                 )
-        for offset, row in enumerate(rows[1:], start=2):
-            cells = {h: (row[i] if i < len(row) else None) for h, i in table.columns.items()}
-            if all(is_blank(v) for v in cells.values()) or self._is_total_row(row):
+        columns = self.columns[tab.name]
+        wanted = [(header, index, columns[header]) for header, index in table.columns.items()]
+        for offset, row in enumerate(itertools.islice(rows, 1, None), start=2):
+            width = len(row)
+            cells = [(h, i, column, _cell(row[i] if i < width else None)) for h, i, column in wanted]
+            if all(cell is _BLANK for *_, cell in cells) or self._is_total_row(row):
                 continue
             record = Record(row=offset, values={})
-            for header, value in cells.items():
-                record.values[header] = self._parse_cell(tab, table, header, value, offset, findings)
+            for header, index, column, cell in cells:
+                record.values[header] = self._parse_cell(tab, column, index, cell, offset, findings)
             table.records.append(record)
         self._flag_duplicates(tab, table, findings)
         return table
@@ -112,50 +137,59 @@ class Parser:
         first = next((v for v in row if not is_blank(v)), None)
         return isinstance(first, str) and normalise_text(first).startswith(self.total_row_words or ("\0",))
 
-    def _parse_cell(self, tab, table, header, value, row, findings) -> Any:
-        column = tab.column(header)
-        cell = a1(tab.name, table.columns[header], row)
-        if is_blank(value):
+    def _parse_cell(self, tab: schema.Tab, column: schema.Column, index: int, cell: Any, row: int, findings) -> Any:
+        """The parsed value of one cell (as `_cell` gives it), or None with a finding naming it."""
+        if cell is _BLANK:
             if column.required:
                 findings.append(
-                    Finding("data.blank_required", None, Status.INVALID, {"tab": tab.name, "column": header}, [cell])
+                    Finding(
+                        "data.blank_required",
+                        None,
+                        Status.INVALID,
+                        {"tab": tab.name, "column": column.header},
+                        [a1(tab.name, index, row)],
+                    )
                 )
             return None
         try:
-            return self._convert(column.kind, value)
+            return self._convert(column.kind, cell)
         except DateParseError as exc:
-            rule, details = "data.bad_date", {"value": _text(value), "reason": str(exc)}
+            rule, details = "data.bad_date", {"value": _text(cell), "reason": str(exc)}
         except LookupError:
             rule = {
                 Kind.SECTOR: "data.unknown_sector",
                 Kind.DIMENSION: "data.unknown_dimension",
             }.get(column.kind, "data.bad_value")
-            details = {"value": _text(value), "column": header}
-        findings.append(Finding(rule, None, Status.INVALID, details, [cell]))
+            details = {"value": _text(cell), "column": column.header}
+        findings.append(Finding(rule, None, Status.INVALID, details, [a1(tab.name, index, row)]))
         return None
 
-    def _convert(self, kind: Kind, value: Any) -> Any:
+    def _convert(self, kind: Kind, cell: Any) -> Any:
         if kind is Kind.DATE:
-            return parse_date(value, self.window)
+            return parse_date(cell, self.window)
         if kind is Kind.MONTH:
-            return parse_month(value, self.window)
+            return parse_month(cell, self.window)
+        text = _text(cell)
         if kind in self.matchers:
-            match = self.matchers[kind].match(_text(value))
+            match = self.matchers[kind].match(text)
             if match is None:
-                raise LookupError(value)
+                raise LookupError(cell)
             return match
-        text = _text(value)
         if kind is Kind.DOC_ITEM:
             found = _DOC_ITEM.match(to_arabic_digits(text))
-            if not found or int(found.group(1)) not in schema.DOCUMENT_ITEMS:
-                raise LookupError(value)
-            return int(found.group(1))
+            try:
+                number = int(found.group(1)) if found else None
+            except ValueError:  # more digits than int() reads (4,300)
+                number = None
+            if number not in schema.DOCUMENT_ITEMS:
+                raise LookupError(cell)
+            return number
         if kind is Kind.NUMBER:
-            if isinstance(value, int | float):
-                return float(value)
+            if isinstance(cell, int | float):
+                return float(cell)
             digits = to_arabic_digits(text).replace(",", "").replace("บาท", "").strip()
             if not _NUMBER.match(digits):
-                raise LookupError(value)
+                raise LookupError(cell)
             return float(digits)
         return text
 
@@ -165,7 +199,7 @@ class Parser:
             return
         first_seen: dict[tuple, int] = {}
         for record in table.records:
-            key = tuple(_loose(record.values.get(h) or "") for h in tab.key)
+            key = tuple(_fold(record.values.get(h) or "") for h in tab.key)
             if not all(key):
                 continue
             if key in first_seen:
@@ -187,9 +221,9 @@ class Parser:
         for record in centers.records:
             code = record.values.get(schema.CENTER_CODE)
             if code:
-                known[_loose(code)] = code
+                known[_fold(code)] = code
                 if record.values.get(schema.CENTER_NAME):
-                    known.setdefault(_loose(record.values[schema.CENTER_NAME]), code)
+                    known.setdefault(_fold(record.values[schema.CENTER_NAME]), code)
         for tab, header in ((schema.NETWORK, schema.CENTER), (schema.PLAN, schema.CENTER_CODE)):
             table = district.tables[tab]
             if not table.has(header):
@@ -198,7 +232,7 @@ class Parser:
                 ref = record.values.get(header)
                 if ref is None:
                     continue
-                record.values[header] = known.get(_loose(ref))
+                record.values[header] = known.get(_fold(ref))
                 if record.values[header] is None:
                     district.findings.append(
                         Finding(
