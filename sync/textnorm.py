@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from pythainlp.util import (
     arabic_digit_to_thai_digit,
@@ -25,6 +25,7 @@ _SPLIT_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]*)\u0e32")
 _INVISIBLE_OR_NIKHAHIT = re.compile(f"[{_INVISIBLE_CHARS}\u0e4d]")
 _BRACKET_GROUP = re.compile(r"[(\[{（][^()\[\]{}（）]*[)\]}）]")
 _THAI = re.compile("[\u0e01-\u0e5b]")
+_THAI_BLOCK = re.compile("[\u0e00-\u0e7f]")
 _LATIN_LETTER = re.compile("[A-Za-z]")
 _PHAK = "ภาค"
 
@@ -69,7 +70,10 @@ def _strip_punct_edges(text: str) -> str:
 
 def _spaceless(text: str) -> str:
     """Normalised, Thai-normalised, Arabic digits, case-folded, all spaces removed."""
-    return thai_normalize(to_arabic_digits(normalise_text(text))).casefold().replace(" ", "")
+    text = to_arabic_digits(normalise_text(text))
+    if _THAI_BLOCK.search(text):  # pythainlp's rules change nothing else in normalised text
+        text = thai_normalize(text)
+    return text.casefold().replace(" ", "")
 
 
 def _drop_phak(text: str) -> str:
@@ -130,6 +134,24 @@ def _distance(a: str, b: str, limit: int) -> int:
     return min(previous[width], over)
 
 
+def _deletions(text: str, depth: int) -> set[str]:
+    """Every string `text` becomes with at most `depth` of its characters deleted (itself too)."""
+    found = frontier = {text}
+    for _ in range(depth):
+        frontier = {s[:i] + s[i + 1 :] for s in frontier for i in range(len(s))}
+        found = found | frontier
+    return found
+
+
+def _deletion_index(keys: Iterable[str], depth: int) -> dict[str, set[str]]:
+    """Each key under every string `_deletions` makes of it."""
+    index: dict[str, set[str]] = {}
+    for key in keys:
+        for form in _deletions(key, depth):
+            index.setdefault(form, set()).add(key)
+    return index
+
+
 def _abbreviates(pieces: list[str], key: str) -> bool:
     """Whether `key` is pieces[0] + something + pieces[1] + something ... + pieces[-1] (the dotted form)."""
     positions = {0}
@@ -165,6 +187,10 @@ class LabelMatcher:
                     self._loose.setdefault(loose, set()).add(name)
                     self._dotless.append((compact.replace(".", ""), name))
         self._cache: dict[str, str | None] = {}
+        # For _nearest: keys by every form they take with up to max_edits characters deleted. Two
+        # strings within that edit distance share such a form, so only these keys are measured.
+        self._near = [_deletion_index(index, self._max_edits) for index in (self._exact, self._loose)]
+        self._longest = max(map(len, [*self._exact, *self._loose]), default=0)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -229,8 +255,12 @@ class LabelMatcher:
         if limit == 0:
             return set()
         best: dict[str, tuple[int, bool]] = {}
-        for typed, index in ((keys[0], self._exact), (keys[1], self._loose)):
-            for key, names in index.items():
+        for typed, index, near in ((keys[0], self._exact, self._near[0]), (keys[1], self._loose, self._near[1])):
+            if len(typed) > self._longest + limit:
+                continue
+            candidates = {key for form in _deletions(typed, limit) for key in near.get(form, ())}
+            for key in candidates:
+                names = index[key]
                 d = _distance(typed, key, limit)
                 if d > limit:
                     continue

@@ -11,8 +11,17 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pythainlp.util import normalize as thai_normalize
 
-from sync.textnorm import LabelMatcher, normalise_text, to_arabic_digits, to_thai_digits
+from sync.textnorm import (
+    LabelMatcher,
+    _allowed_edits,
+    _distance,
+    _keys,
+    normalise_text,
+    to_arabic_digits,
+    to_thai_digits,
+)
 
 PROGRAMME_YAML = Path(__file__).resolve().parents[1] / "config" / "programme.yaml"
 
@@ -305,3 +314,56 @@ def test_match_never_raises(sectors, text):
 def test_match_never_raises_on_thai_like_text(sectors, text):
     result = sectors.match(text)
     assert result is None or result in sectors.labels
+
+
+# --- LabelMatcher: the index of near keys --------------------------------------------------------
+
+
+def _nearest_by_scanning(matcher: LabelMatcher, keys: tuple[str, str]) -> set[str]:
+    """What LabelMatcher._nearest finds, measuring every key (as it did before the index)."""
+    limit = matcher._max_edits
+    best: dict[str, tuple[int, bool]] = {}
+    for typed, index in ((keys[0], matcher._exact), (keys[1], matcher._loose)):
+        for key, names in index.items():
+            d = _distance(typed, key, limit)
+            if d > limit:
+                continue
+            within = d <= _allowed_edits(min(len(typed), len(key)), limit)
+            for name in names:
+                known = best.get(name, (limit + 1, False))
+                if d < known[0] or (d == known[0] and within):
+                    best[name] = (d, within)
+    if not limit or not best:
+        return set()
+    closest = min(d for d, _ in best.values())
+    winners = {name for name, (d, _) in best.items() if d == closest}
+    return set() if len(winners) == 1 and not best[next(iter(winners))][1] else winners
+
+
+@st.composite
+def _typo(draw, programme) -> str:
+    """A configured name or synonym with up to three characters inserted, deleted or replaced."""
+    words = [w for g in ("sectors", "dimensions") for e in programme[g] for w in (e["name"], *e["synonyms"])]
+    text = draw(st.sampled_from(words + programme["roles"]))
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, len(text)))
+        char = draw(st.sampled_from("กขคงภาคเอนัิี่้ ํา.PN1"))
+        text = draw(st.sampled_from([text[:at] + char + text[at:], text[:at] + text[at + 1 :],
+                                     text[:at] + char + text[at + 1 :]]))
+    return text
+
+
+@given(st.data())
+@settings(max_examples=400, deadline=None)
+def test_the_near_key_index_finds_what_a_full_scan_finds(programme, sectors, dimensions, roles, data):
+    typed = data.draw(_typo(programme))
+    for matcher in (sectors, dimensions, roles):
+        keys = _keys(typed)
+        assert matcher._nearest(keys) == _nearest_by_scanning(matcher, keys)
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters=[chr(c) for c in range(0x0E00, 0x0E80)])))
+@settings(max_examples=500, deadline=None)
+def test_pythainlp_normalize_changes_no_normalised_text_without_thai(text):
+    text = normalise_text(text)
+    assert thai_normalize(text) == text
