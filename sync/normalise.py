@@ -92,6 +92,7 @@ def _header_keys(tab: schema.Tab) -> tuple[tuple[str, str, str], ...]:
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _DOC_ITEM = re.compile(r"^(?:ข้อ|ข\.)?\s*(\d+)\s*\.?$")
+_BEYOND_FLOAT = 2**1024  # float() of an int this large overflows
 _BLANK = object()  # a cell with nothing in it: None, NaN, or only spaces and invisible characters
 
 
@@ -130,12 +131,17 @@ def _doc_item(cell: Any) -> int:
 
 
 def _number(cell: Any) -> float:
+    """An amount (งบประมาณ): a number cell, or text like "๑๒,๕๐๐ บาท"; no finite float is none."""
     if isinstance(cell, int | float):
-        return float(cell)
-    digits = to_arabic_digits(_text(cell)).replace(",", "").replace("บาท", "").strip()
-    if not _NUMBER.match(digits):
+        number = float(cell) if abs(cell) < _BEYOND_FLOAT else math.inf
+    else:
+        digits = to_arabic_digits(_text(cell)).replace(",", "").replace("บาท", "").strip()
+        if not _NUMBER.match(digits):
+            raise LookupError(cell)
+        number = float(digits)
+    if not math.isfinite(number):
         raise LookupError(cell)
-    return float(digits)
+    return number
 
 
 def _label(matcher: LabelMatcher, cell: Any) -> str:
