@@ -3,6 +3,7 @@
     python bench/golden.py make DIR                      # corpora: workbooks + configs (once)
     python bench/golden.py capture DIR [--code CHECKOUT] # expected outputs, from a checkout
     python bench/golden.py compare DIR [--code CHECKOUT] # the same again; differences are printed
+    python bench/golden.py cached DIR                    # sync reports through the parsed-tables cache
 
 Three corpora, each checked on several days: the 17 demo workbooks; 878 districts made from them
 as bench/local_scale.py makes them; and `--random N` (default 300) workbooks whose cells, headers,
@@ -228,9 +229,40 @@ def compare(folder: Path, code: Path) -> int:
     return 1 if failed else 0
 
 
+def cached(folder: Path) -> int:
+    """Sync a copy of each corpus twice (the second from the parsed-tables cache) and compare its
+    report with the expected `check` output: the cache must not change a result either."""
+    import json
+    import tempfile
+
+    from sync.config import load_config
+    from sync.dates import parse_as_of
+    from sync.pipeline import run_sync, select_districts
+
+    failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for corpus in AS_OF:
+            copy = Path(tmp) / corpus
+            shutil.copytree(folder / corpus / "workbooks", copy / "workbooks")
+            data = yaml.safe_load((folder / corpus / "config.yaml").read_text(encoding="utf-8"))
+            data["backend"]["workbooks"] = str(copy / "workbooks")
+            data["outputs"] = {k: str(copy / "out" / k) for k in ("summary", "outbox", "state")}
+            (copy / "config.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+            config = load_config(copy / "config.yaml")
+            for as_of in AS_OF[corpus]:
+                want = (folder / "expected" / f"{corpus}-{as_of}.json").read_bytes()
+                for run in ("read", "cached"):
+                    outcome = run_sync(config, parse_as_of(as_of), select_districts(config), email=False)
+                    got = (json.dumps(outcome.report.as_json(), ensure_ascii=False, indent=2) + "\n").encode()
+                    failed += got != want
+                    print(f"{'same' if got == want else 'DIFFERENT':<10} {corpus}-{as_of} (sync, {run})")
+    print(f"golden: {failed} cached sync reports differ")
+    return 1 if failed else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("action", choices=["make", "capture", "compare"])
+    parser.add_argument("action", choices=["make", "capture", "compare", "cached"])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--code", type=Path, default=REPO, help="checkout whose cli.py runs (default: this one)")
     parser.add_argument("--random", type=int, default=300, help="number of random workbooks (make)")
@@ -242,6 +274,8 @@ def main() -> int:
     if args.action == "capture":
         capture(args.folder, args.code.resolve())
         return 0
+    if args.action == "cached":
+        return cached(args.folder)
     return compare(args.folder, args.code.resolve())
 
 

@@ -10,6 +10,7 @@ import hashlib
 import io
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import openpyxl
 from python_calamine import CalamineWorkbook
@@ -23,15 +24,19 @@ from sync.normalise import find_tab
 from sync.outputs.sheet import Sheet
 from sync.schema import STATUS
 
+if TYPE_CHECKING:
+    from sync.cache import ParsedCache
+
 
 def _fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 class XlsxBackend:
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, cache: ParsedCache | None = None):
         self.folder = Path(config.backend.workbooks)
         self.summary_path = Path(config.outputs.summary)
+        self.cache = cache  # workbooks as last read and parsed (a sync), or None (a check)
 
     @property
     def location(self) -> str:
@@ -63,7 +68,11 @@ class XlsxBackend:
 
     def read(self, district: District) -> RawWorkbook:
         path = self.locate(district)
-        data = path.read_bytes()
+        if self.cache is not None:
+            return self.cache.read(path, district, self._from_bytes)
+        return self._from_bytes(path, path.read_bytes())
+
+    def _from_bytes(self, path: Path, data: bytes) -> RawWorkbook:
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             tabs = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
@@ -89,6 +98,8 @@ class XlsxBackend:
         fill_sheet(book.create_sheet(STATUS, index), sheet)
         book[STATUS].protection.sheet = True
         atomic_write(path, book.save, before_replace=unchanged)
+        if self.cache is not None:
+            self.cache.written(path, raw, self._from_bytes)
 
     def write_summary(self, sheets: list[Sheet]) -> str:
         write_workbook(self.summary_path, sheets)

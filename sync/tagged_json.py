@@ -1,0 +1,109 @@
+"""JSON for the data of a run (workbooks as read, parsed tables, findings), read back as the same
+types: the values JSON would give back as another type (dates, tuples, enums, dataclasses, dicts
+with other keys) are tagged with "$". Only the classes named here are made from a text."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Callable
+from enum import Enum
+from typing import Any
+
+from sync.model import DistrictData, Finding, RawWorkbook, Record, Status, Table
+
+_CLASSES = {cls.__name__: cls for cls in (RawWorkbook, DistrictData, Table, Record, Finding)}
+_ENUMS = {cls.__name__: cls for cls in (Status,)}
+
+
+def encode(value: Any, compact: bool = False) -> str:
+    """`value` as text; TypeError for a type it cannot give back."""
+    return json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":") if compact else None)
+
+
+def decode(text: str) -> Any:
+    return json.loads(text, object_hook=_typed)
+
+
+def _plain(value: Any) -> Any:
+    """`value` as JSON data: every value JSON would give back as another type is tagged with "$"."""
+    if isinstance(value, Enum):
+        return {"$": type(value).__name__, "v": value.value}
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, tuple):
+        return {"$": "tuple", "v": [_plain(v) for v in value]}
+    if isinstance(value, dict):
+        if "$" not in value and all(isinstance(k, str) for k in value):
+            return {k: _plain(v) for k, v in value.items()}
+        return {"$": "dict", "v": [[_plain(k), _plain(v)] for k, v in value.items()]}
+    if isinstance(value, Table):
+        return _table(value)
+    if dataclasses.is_dataclass(value) and type(value).__name__ in _CLASSES:
+        fields = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"$": type(value).__name__, **fields}
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return {"$": type(value).__name__, "v": value.isoformat()}
+    if isinstance(value, dt.timedelta):
+        return {"$": "timedelta", "v": [value.days, value.seconds, value.microseconds]}
+    raise TypeError(f"cannot keep a {type(value).__name__}")
+
+
+_TABLE_FIELDS = tuple(f.name for f in dataclasses.fields(Table) if f.name != "records")
+_RECORD_FIELDS = tuple(f.name for f in dataclasses.fields(Record) if f.name not in ("row", "values"))
+
+
+def _table(table: Table) -> dict:
+    """A table with its records column by column: thousands of records, a few columns."""
+    records, headers = table.records, list(table.columns)
+    data = {"$": "Table", **{name: _plain(getattr(table, name)) for name in _TABLE_FIELDS}}
+    data["rows"] = [r.row for r in records]
+    if all(r.values.keys() == table.columns.keys() for r in records):
+        data["cells"] = {h: [_plain(r.values[h]) for r in records] for h in headers}
+    else:  # not one value per column: record by record
+        data["values"] = [_plain(r.values) for r in records]
+    if _RECORD_FIELDS:
+        data["fields"] = [[_plain(getattr(r, name)) for name in _RECORD_FIELDS] for r in records]
+    return data
+
+
+def _from_table(data: dict) -> Table:
+    rows = data["rows"]
+    if "cells" in data:
+        headers = list(data["cells"])
+        values = [dict(zip(headers, cells, strict=True)) for cells in zip(*data["cells"].values(), strict=True)]
+        values = values or [{} for _ in rows]  # no columns
+    else:
+        values = data["values"]
+    fields = data.get("fields") or [[] for _ in rows]
+    records = [
+        Record(row, v, **dict(zip(_RECORD_FIELDS, more, strict=True)))
+        for row, v, more in zip(rows, values, fields, strict=True)
+    ]
+    return Table(**{name: data[name] for name in _TABLE_FIELDS}, records=records)
+
+
+_TAGGED: dict[str, Callable[[Any], Any]] = {
+    "tuple": tuple,
+    "dict": lambda pairs: {k: v for k, v in pairs},
+    "datetime": dt.datetime.fromisoformat,
+    "date": dt.date.fromisoformat,
+    "time": dt.time.fromisoformat,
+    "timedelta": lambda parts: dt.timedelta(*parts),
+}
+
+
+def _typed(obj: dict) -> Any:
+    tag = obj.get("$")
+    if tag is None:
+        return obj
+    if tag == "Table":
+        return _from_table(obj)
+    if tag in _CLASSES:
+        return _CLASSES[tag](**{k: v for k, v in obj.items() if k != "$"})
+    if tag in _ENUMS:
+        return _ENUMS[tag](obj["v"])
+    return _TAGGED[tag](obj["v"])
