@@ -31,7 +31,6 @@ from typing import Any, NamedTuple
 
 from sync.backends import SourceUnreadable
 from sync.config import District, Programme
-from sync.gc_pause import gc_paused
 from sync.model import RawWorkbook
 from sync.normalise import Parser, find_tab
 from sync.schema import STATUS
@@ -165,8 +164,7 @@ class ParsedCache:
 
     def _hit(self, entry: str, district: District) -> RawWorkbook | None:
         try:
-            with gc_paused():
-                raw = decode(entry)
+            raw = decode(entry)
         except (ValueError, TypeError, KeyError) as exc:
             log.warning("parsed-tables cache: an entry could not be decoded (%s); reading the workbook", exc)
             return None

@@ -16,7 +16,6 @@ from typing import Any, NamedTuple
 from sync import schema
 from sync.config import Programme
 from sync.dates import DateParseError, fiscal_window, parse_date, parse_month
-from sync.gc_pause import gc_paused
 from sync.model import DistrictData, Finding, RawWorkbook, Record, Status, Table, a1
 from sync.schema import Kind
 from sync.textnorm import LabelMatcher, normalise_text, to_arabic_digits
@@ -188,10 +187,9 @@ class Parser:
         district = DistrictData(code=code, name=name, tables={})
         titles = TabTitles(raw.tabs)
         seen: dict[str, Any] = {}
-        with gc_paused():
-            for tab in schema.TABS.values():
-                district.tables[tab.name] = self._parse_tab(raw, titles.find(tab.name), tab, district.findings, seen)
-            self._resolve_center_refs(district)
+        for tab in schema.TABS.values():
+            district.tables[tab.name] = self._parse_tab(raw, titles.find(tab.name), tab, district.findings, seen)
+        self._resolve_center_refs(district)
         return district
 
     def _parse_tab(
