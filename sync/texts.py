@@ -84,11 +84,22 @@ def _frozen(value: Any) -> Any:
     return type(value), value
 
 
+_PLAIN = (str, int, type(None))  # exactly these types: equal values of them render alike
+
+
+def _key(source: str, values: dict[str, Any]) -> tuple:
+    """The memo key of a render; most finding details hold only text, ints and None, and need no
+    tagging (equal values of exactly these types are equal and of one type)."""
+    if all(type(v) in _PLAIN for v in values.values()):
+        return source, tuple(values.items())
+    return source, _frozen(values), "tagged"
+
+
 def render(source: str, **values: Any) -> str:
     """`source` rendered with `values`, stripped. The same text with the same values (a pending
     month, a missing sector) is rendered by jinja2 once and then remembered."""
     try:
-        key = (source, _frozen(values))
+        key = _key(source, values)
     except TypeError:
         return _compiled(source).render(**values).strip()
     text = _RENDERED.get(key)
