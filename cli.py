@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -17,6 +18,10 @@ from sync.pipeline import check_all, run_sync, select_districts
 from sync.service.lock import LockBusy, run_lock
 
 EXIT_BUSY = 3  # another run (or another serve) holds the lock
+# A run keeps every district's tables to its end: hundreds of thousands of small objects, which the
+# cyclic garbage collector walks again and again at its default thresholds (700, 10, 10): 12% of
+# an unchanged sync at 878 districts. Nothing the service builds is cyclic garbage in bulk.
+GC_THRESHOLDS = (50_000, 20, 100)
 
 DEFAULT_CONFIG = os.environ.get("KHOKNONGNA_CONFIG", "config/config.yaml")
 
@@ -88,6 +93,7 @@ class Cli(click.Group):
 def cli(verbose: bool, log_format: str) -> None:
     """Check district โคก หนอง นา spreadsheets against the provincial letter."""
     logs.setup(log_format, logging.INFO if verbose else logging.WARNING)
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 @cli.command()
