@@ -1,21 +1,34 @@
-"""Command line: `python cli.py check`, `sync`, `serve` (the scheduled service), `history`, `status`."""
+"""Command line: `python cli.py check`, `sync`, `serve` (the scheduled service), `history`, `status`.
+
+Installed as the console script `khoknongna` too (pyproject.toml).
+"""
 
 from __future__ import annotations
 
 import gc
-import json
-import logging
-import os
 import sys
-from pathlib import Path
 
-import click
+try:
+    import json
+    import logging
+    import os
+    import sqlite3
+    from pathlib import Path
 
-from sync import clock, console, logs
-from sync.config import ConfigError, load_config
-from sync.dates import DateParseError, parse_as_of
-from sync.pipeline import check_all, run_sync, select_districts
-from sync.service.lock import LockBusy, run_lock
+    import click
+
+    from sync import clock, console, logs
+    from sync.config import MAX_AGE_MINUTES, ConfigError, load_config
+    from sync.dates import DateParseError, parse_as_of
+    from sync.delivery.line.cli import line_group
+    from sync.pipeline import check_all, run_sync, select_districts
+    from sync.preflight import check_folders, programme_warning
+    from sync.service.lock import LockBusy, run_lock
+except ModuleNotFoundError as missing:  # run by a Python that is not the project's .venv
+    sys.exit(
+        f"cli.py: this Python ({sys.executable}) lacks the package {missing.name!r}: run `make install` once, "
+        "then `. .venv/bin/activate` and `python cli.py …` (or `.venv/bin/python cli.py …`, or `khoknongna …`)"
+    )
 
 EXIT_BUSY = 3  # another run (or another serve) holds the lock
 # A run keeps every district's tables to its end: hundreds of thousands of small objects, which the
@@ -32,7 +45,7 @@ def _as_of(ctx, param, value: str | None):
     try:
         return parse_as_of(value)
     except DateParseError as exc:
-        raise click.BadParameter(f"{value!r}: {exc} (use 2025-01-21 or 2568-01-21)") from None
+        raise click.BadParameter(f"{value!r}: {exc}; write YYYY-MM-DD, CE or BE: 2025-01-21 or 2568-01-21") from None
 
 
 config_option = click.option(
@@ -54,18 +67,30 @@ as_of_option = click.option(
 )
 
 
-def _setup(config_path, workbooks, codes):
+def _setup(config_path, workbooks, codes, *, folders: bool = False, writes: bool = False, email: bool = True):
+    """Load the configuration and select the districts. `folders`: the run reads the workbooks
+    folder; `writes`: it writes the outputs (their folders must be writable). Problems exit 2."""
     try:
         config = load_config(config_path, workbooks)
+        logs.add_secrets(logs.secrets_from_config(config))
+        if folders:
+            check_folders(config, config_path, workbooks_override=workbooks is not None, writes=writes, email=email)
     except ConfigError as exc:
         click.echo(f"configuration error: {exc}", err=True)
         sys.exit(2)
-    logs.add_secrets(logs.secrets_from_config(config))
     try:
         districts = select_districts(config, codes)
     except KeyError as exc:
         raise click.BadParameter(f"unknown district code(s): {exc.args[0]}", param_hint="--district") from None
     return config, districts
+
+
+def _warn_outside_programme(config, as_of) -> str | None:
+    """Say on stderr when the as-of date is outside the programme's fiscal year; returns the warning."""
+    warning = programme_warning(config, as_of)
+    if warning:
+        click.echo(warning, err=True)
+    return warning
 
 
 class Cli(click.Group):
@@ -102,21 +127,28 @@ def cli(verbose: bool, log_format: str) -> None:
 @district_option
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--explain", "explain_rule", metavar="RULE", help="Explain one rule (e.g. committee.sectors) and exit.")
-def check(config_path, workbooks, codes, as_of, fmt, explain_rule):
+@click.option(
+    "--explain",
+    "explain_what",
+    metavar="RULE|ITEM",
+    help="Explain a rule (e.g. monthly.report), or every rule of an item of the letter (e.g. 8), and exit.",
+)
+def check(config_path, workbooks, codes, as_of, fmt, explain_what):
     """Check districts and print the findings; writes nothing.
 
     Exit status: 0 all districts read, 1 some could not be read, 2 configuration or usage error.
     """
     from sync.backends import open_backend
 
-    config, districts = _setup(config_path, workbooks, codes)
-    if explain_rule:
-        rules = _rules(config)
-        if explain_rule not in rules:
-            raise click.BadParameter(f"no rule {explain_rule!r}; `cli.py rules` lists them", param_hint="--explain")
-        console.explain_rule(*rules[explain_rule], config)
+    if explain_what:
+        config, _ = _setup(config_path, workbooks, codes)
+        for i, chosen in enumerate(_explained(_rules(config), explain_what)):
+            if i:
+                console.out.print()
+            console.explain_rule(*chosen, config)
         return
+    config, districts = _setup(config_path, workbooks, codes, folders=True)
+    _warn_outside_programme(config, as_of)
     report = check_all(config, as_of, districts, open_backend(config))
     if fmt == "json":
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
@@ -135,7 +167,7 @@ def check(config_path, workbooks, codes, as_of, fmt, explain_rule):
 @click.option("--no-email", is_flag=True, help="Do not render or send memos.")
 @click.option(
     "--wait",
-    type=click.FloatRange(min=0),
+    type=click.FloatRange(min=0, max=3600),
     metavar="SECONDS",
     help="How long to wait for a run in progress (default: schedule.lock_wait_seconds).",
 )
@@ -152,10 +184,13 @@ def sync(config_path, workbooks, codes, as_of, dry_run, no_email, wait, resend):
     state folder): by SMTP when email.smtp.host is set, else as .eml files into the outbox.
 
     Exit status: 0 all districts processed, 1 some could not be read (the rest are still
-    processed) or memos could not be sent (they stay queued for the next run), 2 configuration or
-    usage error, 3 another run was in progress and did not end in time.
+    processed), a status tab or the summary could not be written, memos could not be sent (they
+    stay queued for the next run), or LINE refused a message or could not be reached (line.enabled;
+    README "LINE groups"), 2 configuration or usage error, 3 another run was in progress and did not
+    end in time.
     """
-    config, districts = _setup(config_path, workbooks, codes)
+    config, districts = _setup(config_path, workbooks, codes, folders=True, writes=not dry_run, email=not no_email)
+    _warn_outside_programme(config, as_of)
     wait = config.schedule.lock_wait_seconds if wait is None else wait
     holder = None if dry_run else run_lock(Path(config.outputs.state)).holder()
     if holder and wait:
@@ -175,6 +210,9 @@ def sync(config_path, workbooks, codes, as_of, dry_run, no_email, wait, resend):
     except LockBusy as exc:
         click.echo(f"not run: {exc}", err=True)
         sys.exit(EXIT_BUSY)
+    except (OSError, sqlite3.Error) as exc:  # a full disk, a folder made read-only during the run
+        click.echo(f"sync failed: {_write_error(exc, config)}", err=True)
+        sys.exit(1)
     console.show_outcome(outcome)
     delivery = outcome.delivery
     if delivery:
@@ -182,7 +220,22 @@ def sync(config_path, workbooks, codes, as_of, dry_run, no_email, wait, resend):
 
         for line in describe(delivery, config):
             click.echo(line)
-    sys.exit(1 if outcome.unreadable or (delivery and not delivery.ok) else 0)
+    if outcome.line:
+        from sync.delivery.line.outcome import describe as describe_line
+
+        for line in describe_line(outcome.line):
+            click.echo(line)
+    failed = outcome.unreadable or outcome.status_failed or (delivery and not delivery.ok)
+    sys.exit(1 if failed or (outcome.line and not outcome.line.ok) else 0)
+
+
+def _write_error(exc: Exception, config) -> str:
+    """One line naming what could not be written: the file of an OSError, else the state folder
+    (SQLite errors name no file: the history and the ledger live there)."""
+    if isinstance(exc, OSError):
+        target = exc.filename2 or exc.filename  # os.replace(temporary, target): the target is what matters
+        return f"{exc.strerror or exc}: {target}" if target else str(exc)
+    return f"{exc} (in the state folder {config.outputs.state})"
 
 
 @cli.command("init")
@@ -190,28 +243,35 @@ def sync(config_path, workbooks, codes, as_of, dry_run, no_email, wait, resend):
 @click.option(
     "--backend",
     "backend_kind",
-    type=click.Choice(["google"]),
+    type=click.Choice(["google", "xlsx"]),
     default="google",
     show_default=True,
-    help="Where to provision the district spreadsheets.",
+    help="Where to provision the district spreadsheets: Google Sheets, or .xlsx workbooks in the workbooks folder.",
 )
 @click.option(
     "--from-xlsx",
     "from_xlsx",
     type=click.Path(exists=True, file_okay=False),
     metavar="DIR",
-    help="Upload each district's workbook from DIR into the spreadsheet init creates.",
+    help="(google) Upload each district's workbook from DIR into the spreadsheet init creates.",
 )
+@workbooks_option
 @district_option
 @click.option("--dry-run", is_flag=True, help="Write nothing; print what would be created or repaired.")
-def init(config_path, backend_kind, from_xlsx, codes, dry_run):
+def init(config_path, backend_kind, from_xlsx, workbooks, codes, dry_run):
     """Create each district's spreadsheet (tabs, headers, drop-downs, formats, the protected status
-    tab, sharing) and the provincial summary spreadsheet; repair what an existing one lacks.
+    tab; on Google also sharing and the provincial summary spreadsheet, and repairs of what an existing
+    one lacks). With --backend xlsx: a workbook 'CODE NAME.xlsx' in the workbooks folder for each
+    district that has none, with a first tab คำแนะนำ.
 
-    Never writes officer cells, and never uploads a workbook over an existing spreadsheet; running
-    it again changes nothing. Exit status: 0 every spreadsheet done, 1 some could not be,
-    2 configuration or usage error.
+    Never writes officer cells, never overwrites a workbook, and never uploads over an existing
+    spreadsheet; running it again changes nothing. Exit status: 0 every spreadsheet done, 1 some could
+    not be, 2 configuration or usage error.
     """
+    if backend_kind == "xlsx":
+        _init_xlsx(config_path, workbooks, from_xlsx, codes, dry_run)
+    if workbooks:
+        raise click.BadParameter("only with --backend xlsx (Google: --from-xlsx DIR)", param_hint="--workbooks")
     from gspread.exceptions import APIError
 
     from sync.provision import Provisioner, load_workbooks
@@ -230,10 +290,45 @@ def init(config_path, backend_kind, from_xlsx, codes, dry_run):
     except OSError as exc:  # requests' connection errors and timeouts, after the retries
         click.echo(f"init failed: {exc}", err=True)
         sys.exit(1)
+    _show_init(report, dry_run)
+
+
+def _init_xlsx(config_path, workbooks, from_xlsx, codes, dry_run):
+    """`init --backend xlsx`: the missing district workbooks, in --workbooks DIR or backend.workbooks."""
+    from sync.provision.xlsx import XlsxProvisioner
+
+    if from_xlsx:
+        raise click.BadParameter("only with --backend google", param_hint="--from-xlsx")
+    config, districts = _setup(config_path, None, codes)
+    folder = Path(workbooks) if workbooks else None
+    _show_init(XlsxProvisioner(config, folder).run(districts, dry_run=dry_run), dry_run)
+
+
+def _show_init(report, dry_run):
     for outcome in report.outcomes:
         click.echo("\n".join(outcome.lines(dry_run)))
     click.echo(report.totals())
     sys.exit(1 if report.failed else 0)
+
+
+def _explained(rules: dict, wanted: str) -> list:
+    """The rules `--explain` names: one rule id, or an item number of the letter (8, ๘, ข้อ 8)."""
+    from sync.textnorm import to_arabic_digits
+
+    if wanted in rules:
+        return [rules[wanted]]
+    number = to_arabic_digits(wanted).removeprefix("ข้อ").strip()
+    if number.isdecimal():
+        chosen = [entry for entry in rules.values() if str(entry[0].item) == str(int(number))]
+        if chosen:
+            return chosen
+        items = sorted({entry[0].item for entry in rules.values()})
+        raise click.BadParameter(
+            f"no rule checks item {number}; items with rules: {', '.join(map(str, items))}", param_hint="--explain"
+        )
+    raise click.BadParameter(
+        f"no rule {wanted!r}: give a rule id or an item number (`cli.py rules` lists them)", param_hint="--explain"
+    )
 
 
 def _rules(config):
@@ -302,9 +397,12 @@ def memo_preview(config_path, workbooks, code, kind, as_of, pdf_path, html_path)
 
     if kind == "reminder" and not code:
         raise click.BadParameter("a reminder needs --district CODE", param_hint="--district")
-    config, districts = _setup(config_path, workbooks, [code] if kind == "reminder" else ())
+    config, districts = _setup(config_path, workbooks, [code] if kind == "reminder" else (), folders=True)
+    warning = _warn_outside_programme(config, as_of)
     report = check_all(config, as_of, districts, open_backend(config))
     memo, notes = preview(config, report, as_of, kind, code)
+    if warning:
+        notes.append(warning)
     if memo is None:
         click.echo("\n".join(notes))
         sys.exit(1)
@@ -340,7 +438,10 @@ def serve(config_path):
     """
     from sync.service.scheduler import Service
 
-    config, _ = _setup(config_path, None, ())
+    config, _ = _setup(config_path, None, (), folders=True, writes=True)
+    warning = programme_warning(config, clock.today())
+    if warning:  # in the service's log format
+        logging.getLogger("khoknongna").warning(warning.removeprefix("warning: "))
     if logging.getLogger("khoknongna").getEffectiveLevel() > logging.INFO:
         logging.getLogger("khoknongna").setLevel(logging.INFO)  # a service logs each run
     try:
@@ -365,29 +466,42 @@ def _runs(config, limit: int):
 
 @cli.command("history")
 @config_option
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="How many runs.")
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(min=1, max=10_000), help="How many runs."
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def history_command(config_path, limit, fmt):
-    """Print the latest runs, newest first: times, status, districts, findings by status, memos, errors."""
-    from dataclasses import asdict
+    """Print the latest runs, newest first: times, status, districts, findings by status, memos, errors.
 
+    `memos` is the number of memos the run wrote or sent, as in the table and in `status`;
+    `memo_kinds` the kinds it was asked for (reminder, summary)."""
     from sync.service.scheduler import format_runs
 
     config, _ = _setup(config_path, None, ())
     runs = _runs(config, limit) or []
     if fmt == "json":
-        click.echo(json.dumps([asdict(r) for r in runs], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([_run_json(r) for r in runs], ensure_ascii=False, indent=2))
     elif not runs:
         click.echo(f"no run recorded yet in {config.outputs.state}")
     else:
         click.echo("\n".join(format_runs(runs)))
 
 
+def _run_json(run) -> dict:
+    """A history row for scripts, with the names the table and `status` use."""
+    from dataclasses import asdict
+
+    data = asdict(run)
+    data["memo_kinds"] = [kind for kind in data.pop("memos").split(",") if kind]
+    data["memos"] = data.pop("emails")
+    return data
+
+
 @cli.command()
 @config_option
 @click.option(
     "--max-age",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_AGE_MINUTES),
     metavar="MINUTES",
     help="The last run must have finished this recently (default: schedule.status_max_age_minutes, "
     "else judged against the schedule).",
@@ -407,5 +521,7 @@ def status(config_path, max_age):
     sys.exit(0 if ok else 1)
 
 
+cli.add_command(line_group)  # `line webhook | preview | test` (sync/delivery/line/cli.py)
+
 if __name__ == "__main__":
-    cli()
+    cli(prog_name="cli.py")

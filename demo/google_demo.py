@@ -45,7 +45,7 @@ def write_config(url: str) -> Path:
     effective = {
         "include": [str(BASE_CONFIG)],
         "backend": {"google": {"endpoint": url, "credentials": str(base.backend.google.credentials)}},
-        "outputs": {key: str(value) for key, value in base.outputs.model_dump().items()},
+        "outputs": {"outbox": str(base.outputs.outbox), "state": str(base.outputs.state)},
     }
     path = OUTPUT / "config.yaml"
     path.write_text(

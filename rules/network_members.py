@@ -2,11 +2,14 @@
 and (by default) every centre of the district has a member."""
 
 from rules import Context, Rule
+from rules._causes import blocked
 from sync.model import DistrictData, Finding, Status
 from sync.schema import CENTER, CENTER_CODE, CENTERS, NETWORK
 
 
 def check(district: DistrictData, ctx: Context) -> list[Finding]:
+    if cause := district.blocker(NETWORK, CENTER) or district.blocker(CENTERS, CENTER_CODE):
+        return [blocked(RULE, cause, min_members=ctx.params["min_members"])]
     network = district.table(NETWORK)
     centers = district.table(CENTERS)
     represented = {r.values.get(CENTER) for r in network.records} - {None}

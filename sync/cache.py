@@ -5,7 +5,8 @@ as parsed come from `parsed-cache.sqlite` in the state folder instead of python-
 parser; the rules still run, with the day's date. An entry is found by the workbook's path:
 
 - its size, mtime, ctime and inode unchanged: a hit without opening the file (any write, and any
-  tool that sets the mtime back, changes the ctime);
+  tool that sets the mtime back, changes the ctime; a file that changed while it was read, or
+  within two seconds before, is hashed the next time: timestamps move in ticks);
 - otherwise its sha256 unchanged (touched, copied back): a hit, once the file is hashed;
 - otherwise read again; when every officer tab reads as before (only formats or the status tab
   changed) the parse is kept, else the workbook is parsed again.
@@ -18,12 +19,14 @@ out of the run with a warning: it only ever saves time.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
 import importlib.metadata
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -32,7 +35,7 @@ from typing import Any, NamedTuple
 from sync.backends import SourceUnreadable
 from sync.config import District, Programme
 from sync.model import RawWorkbook
-from sync.normalise import Parser, find_tab
+from sync.normalise import Parser
 from sync.schema import STATUS
 from sync.tagged_json import decode, encode
 
@@ -44,7 +47,9 @@ _CODE = ("sync.cache", "sync.tagged_json", "sync.normalise", "sync.textnorm", "s
 _CODE += ("sync.backends.xlsx",)
 _PACKAGES = ("python-calamine", "pythainlp")
 
+Loader = Callable[[Path], bytes]  # the backend's read of a file (its errors say what is wrong)
 Reader = Callable[[Path, bytes], RawWorkbook]  # the backend's read of a workbook's bytes
+_SETTLED_NS = 2_000_000_000  # a file changed less recently than this is trusted by its stamp
 
 
 class Stamp(NamedTuple):
@@ -69,6 +74,7 @@ class ParsedCache:
         self.version = _version(programme)
         self.write = write
         self.db = self._connect()
+        self._read: dict[Path, str] = {}  # sha256 of each workbook this run read, by path
 
     def _connect(self) -> sqlite3.Connection | None:
         """The cache database; a damaged one is made anew (it only ever saves time); None when
@@ -100,8 +106,8 @@ class ParsedCache:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")  # a cache: no fsync per entry, never corrupt
             db.execute(
-                "CREATE TABLE IF NOT EXISTS workbooks (path TEXT PRIMARY KEY, version TEXT NOT NULL,"
-                " size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER, sha256 TEXT, entry TEXT)"
+                "CREATE TABLE IF NOT EXISTS workbooks (path TEXT PRIMARY KEY, version TEXT NOT NULL, size INTEGER,"
+                " mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER, sha256 TEXT, raw TEXT, parsed TEXT)"
             )
             db.execute("DELETE FROM workbooks WHERE version != ?", (self.version,))
         except sqlite3.Error:
@@ -109,85 +115,90 @@ class ParsedCache:
             raise
         return db
 
-    def read(self, path: Path, district: District, reader: Reader) -> RawWorkbook:
-        """The workbook at `path`, with `parsed` set: from the cache when unchanged, else through
-        `reader` and the parser (and then kept)."""
-        row = self._row(path)
-        if row is not None and Stamp(*row[:4]) == Stamp.of(path.stat()):
-            hit = self._hit(row[5], district)
+    def read(self, path: Path, district: District, load: Loader, reader: Reader) -> RawWorkbook:
+        """The workbook at `path`, with `parsed` set: from the cache when unchanged, else read with
+        `load` and `reader`, parsed, and kept."""
+        entry = self._entry(path)
+        if entry is not None and entry.stamp is not None and entry.stamp == _stamp(path):
+            hit = self._decoded(entry, district)
             if hit is not None:
+                self._read[path] = entry.sha256
                 return hit
-        with open(path, "rb") as handle:
-            stamp, data = Stamp.of(os.fstat(handle.fileno())), handle.read()
+        stamp, data = _loaded(path, load)
         digest = hashlib.sha256(data).hexdigest()
-        kept = self._hit(row[5], district) if row is not None else None
-        if kept is not None and row[4] == digest:
-            self._put(path, stamp, digest, row[5])
-            return kept
+        self._read[path] = digest
+        if entry is not None and entry.sha256 == digest:
+            hit = self._decoded(entry, district)
+            if hit is not None:
+                self._put(path, entry._replace(stamp=stamp))
+                return hit
         raw = reader(path, data)
-        if kept is not None and _officer_tabs(kept) == _officer_tabs(raw):
-            raw.parsed = kept.parsed
+        kept = self._decoded(entry, district) if entry is not None else None
+        if kept is not None and _officer_tabs(kept) == _officer_tabs(raw):  # only formats or the status tab changed
+            raw.parsed, parsed_text = kept.parsed, entry.parsed
         else:
             raw.parsed = self.parser.parse(raw, district.code, district.name)
-        self._keep(path, stamp, digest, raw)
+            parsed_text = _encoded(raw.parsed)
+        self._keep(path, stamp, digest, raw, parsed_text)
         return raw
 
-    def written(self, path: Path, raw: RawWorkbook, reader: Reader) -> None:
-        """After the service wrote the status tab of the workbook read as `raw`: the entry follows
-        the new file, if its officer tabs read as in `raw` (else the next read parses it again)."""
-        if self.db is None or not self.write or raw.parsed is None:
-            return
-        with open(path, "rb") as handle:
-            stamp, data = Stamp.of(os.fstat(handle.fileno())), handle.read()
+    def written(self, path: Path, raw: RawWorkbook, load: Loader, reader: Reader) -> None:
+        """After the service wrote the status tab of the workbook read as `raw` (at `path`): the
+        entry follows the new file once a read of it shows the officer tabs of `raw`."""
+        entry = self._entry(path)
+        if entry is None or entry.sha256 != self._read.get(path):
+            return  # not kept when this run read it
         try:
+            stamp, data = _loaded(path, load)
             new = reader(path, data)
         except SourceUnreadable as exc:  # the next sync reads it again and says what is wrong
             log.warning("parsed-tables cache: %s not read back after writing: %s", path, exc)
             return
         if _officer_tabs(new) == _officer_tabs(raw):
-            new.parsed = raw.parsed
-            self._keep(path, stamp, hashlib.sha256(data).hexdigest(), new)
+            self._keep(path, stamp, hashlib.sha256(data).hexdigest(), new, entry.parsed)
 
     # --- storage -------------------------------------------------------------------------------
-    def _row(self, path: Path) -> tuple | None:
+    def _entry(self, path: Path) -> Entry | None:
         if self.db is None:
             return None
         try:
-            return self.db.execute(
-                "SELECT size, mtime_ns, ctime_ns, inode, sha256, entry FROM workbooks WHERE path = ?"
-                " AND version = ?",
+            row = self.db.execute(
+                "SELECT size, mtime_ns, ctime_ns, inode, sha256, raw, parsed FROM workbooks"
+                " WHERE path = ? AND version = ?",
                 (str(path), self.version),
             ).fetchone()
         except sqlite3.Error as exc:
             self._drop(exc)
             return None
+        if row is None:
+            return None
+        return Entry(Stamp(*row[:4]) if row[0] is not None else None, *row[4:])
 
-    def _hit(self, entry: str, district: District) -> RawWorkbook | None:
+    def _decoded(self, entry: Entry, district: District) -> RawWorkbook | None:
+        """The workbook of `entry` with its parse; None (and a warning) if it cannot be decoded."""
         try:
-            raw = decode(entry)
+            raw = decode(entry.raw)
+            raw.parsed = decode(entry.parsed)
         except (ValueError, TypeError, KeyError) as exc:
             log.warning("parsed-tables cache: an entry could not be decoded (%s); reading the workbook", exc)
             return None
         raw.parsed.code, raw.parsed.name = district.code, district.name
         return raw
 
-    def _keep(self, path: Path, stamp: Stamp, digest: str, raw: RawWorkbook) -> None:
-        if self.db is None or not self.write:
-            return
-        try:
-            entry = encode(raw, compact=True)
-        except (ValueError, TypeError, RecursionError) as exc:
-            log.info("parsed-tables cache: %s not kept (%s)", path, exc)
-            return
-        self._put(path, stamp, digest, entry)
+    def _keep(self, path: Path, stamp: Stamp | None, digest: str, raw: RawWorkbook, parsed: str | None) -> None:
+        if parsed is not None and self.db is not None and self.write:
+            read = _encoded(dataclasses.replace(raw, parsed=None))
+            if read is not None:
+                self._put(path, Entry(stamp, digest, read, parsed))
 
-    def _put(self, path: Path, stamp: Stamp, digest: str, entry: str) -> None:
+    def _put(self, path: Path, entry: Entry) -> None:
         if self.db is None or not self.write:
             return
+        stamp = entry.stamp or (None,) * 4
         try:
             self.db.execute(
-                "INSERT OR REPLACE INTO workbooks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (str(path), self.version, *stamp, digest, entry),
+                "INSERT OR REPLACE INTO workbooks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (str(path), self.version, *stamp, entry.sha256, entry.raw, entry.parsed),
             )
         except sqlite3.Error as exc:
             self._drop(exc)
@@ -197,16 +208,46 @@ class ParsedCache:
         with closing(self.db):
             self.db = None
 
-    def close(self) -> None:
-        if self.db is not None:
-            self.db.close()
-            self.db = None
+
+class Entry(NamedTuple):
+    """A workbook as kept: the stamp and sha256 of its file, and its tabs as read and as parsed."""
+
+    stamp: Stamp | None  # None: check the sha256 the next time
+    sha256: str
+    raw: str  # the RawWorkbook as read (without `parsed`), encoded
+    parsed: str  # its DistrictData, encoded
+
+
+def _encoded(value: Any) -> str | None:
+    try:
+        return encode(value, compact=True)
+    except (ValueError, TypeError, RecursionError) as exc:
+        log.info("parsed-tables cache: not kept (%s)", exc)
+        return None
+
+
+def _stamp(path: Path) -> Stamp | None:
+    try:
+        return Stamp.of(path.stat())
+    except OSError:
+        return None
+
+
+def _loaded(path: Path, load: Loader) -> tuple[Stamp | None, bytes]:
+    """The file's bytes and the stamp they belong to; no stamp (so the next read hashes the file)
+    when it changed while being read, or so shortly before that another change could share the
+    stamp (timestamps move in ticks of a few milliseconds)."""
+    before = _stamp(path)
+    data = load(path)
+    after = _stamp(path)
+    if before != after or after is None or time.time_ns() - after.mtime_ns < _SETTLED_NS:
+        return None, data
+    return after, data
 
 
 def _officer_tabs(raw: RawWorkbook) -> dict[str, list[list[Any]]]:
-    """Every tab but the service's own, as read."""
-    status = find_tab(raw.tabs, STATUS)
-    return {title: rows for title, rows in raw.tabs.items() if title != status}
+    """Every tab but the service's own (titled exactly so), as read: what a parse depends on."""
+    return {title: rows for title, rows in raw.tabs.items() if title != STATUS}
 
 
 def _version(programme: Programme) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from rules import Context, Rule, registry
 from sync.config import Config, ConfigError, District
-from sync.model import Finding, RawWorkbook, Status, worst
+from sync.model import Cause, Finding, RawWorkbook, Status, causes, worst
 from sync.normalise import Parser
 from sync.texts import message
 
@@ -32,7 +32,19 @@ class DistrictResult:
 
     @property
     def open_findings(self) -> list[Finding]:
+        """Findings an officer reads as open: needing action, or late."""
         return [f for f in self.findings if f.status.is_open]
+
+    @property
+    def needs_action(self) -> list[Cause]:
+        """What the district must act on, one entry per cause (DOMAIN.md §6 "Needs action"): its count is
+        ต้องดำเนินการ, and only these may trigger a reminder. `late` alone needs none."""
+        return [c for c in causes(self.open_findings) if c.needs_action]
+
+    @property
+    def late(self) -> list[Finding]:
+        """Things done, but after their due date (ส่งล่าช้า): shown and counted, no action needed."""
+        return [f for f in self.findings if f.status is Status.LATE]
 
     def item_status(self, item: int) -> Status | None:
         """The worst status of the item's findings; None when no rule looks at the item."""

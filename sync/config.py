@@ -7,10 +7,19 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from sync.logs import MASK, SECRET_NAME
+from sync.logs import MASK, is_secret_name
+from sync.yamlfile import YamlRefused, read_yaml
 
 
 class ConfigError(Exception):
@@ -18,7 +27,8 @@ class ConfigError(Exception):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Every number has a range (below); .inf and .nan are never a setting.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # A plain ASCII address (no display name, no line break): it goes into email headers as it is.
@@ -91,6 +101,17 @@ class Programme(_Model):
     center_types: list[Label] = Field(min_length=1)
     deadlines: Deadlines
 
+    @property
+    def period(self) -> tuple[dt.date, dt.date]:
+        """The fiscal year in CE: 1 Oct of the year before to 30 Sep (fiscal year 2568 BE: 2024-10-01 – 2025-09-30)."""
+        end = self.fiscal_year - 543
+        return dt.date(end - 1, 10, 1), dt.date(end, 9, 30)
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether `day` lies in the programme's fiscal year."""
+        start, end = self.period
+        return start <= day <= end
+
     @field_validator("sectors", "dimensions", "center_types")
     @classmethod
     def _unique(cls, labels: list[Label]) -> list[Label]:
@@ -127,12 +148,19 @@ class Province(_Model):
     letter: Letter
 
 
+# A LINE group id (C…) as the webhook prints it; a multi-person chat (R…) or a user (U…) works too.
+LINE_ID = r"^[CRU][0-9a-f]{32}$"
+
+
 class District(_Model):
-    code: str = Field(pattern=r"^\d{4}$")
+    # Chiang Rai's are 4 digits (5701); elsewhere a code may have letters. It starts the workbook's file
+    # name and names memo files, so only ASCII letters and digits.
+    code: str = Field(pattern=r"^[A-Za-z0-9]{1,16}$")
     name: str = Field(min_length=1)
     spreadsheet: str | None = None
     emails: list[EmailAddress] = []
     cc: list[EmailAddress] = []  # copied on this district's reminders
+    line_group: str = Field("", pattern=LINE_ID + "|^$")  # the district's LINE group (config `line`)
 
 
 class Google(_Model):
@@ -142,11 +170,11 @@ class Google(_Model):
     endpoint: str | None = None  # a Sheets/Drive/OAuth-compatible server instead of Google's
     summary_spreadsheet: str  # id or exact title of the provincial summary spreadsheet
     folder: str | None = None  # Drive folder id (e.g. in a shared drive) where `init` creates spreadsheets
-    rate_limit_per_minute: int = Field(60, ge=1)  # Sheets requests; Google's quota is 60 per minute per user
-    drive_rate_limit_per_minute: int = Field(600, ge=1)
-    timeout_seconds: float = Field(30, gt=0)
+    rate_limit_per_minute: int = Field(60, ge=1, le=1_000_000)  # Sheets requests; Google's quota: 60 a minute per user
+    drive_rate_limit_per_minute: int = Field(600, ge=1, le=1_000_000)
+    timeout_seconds: float = Field(30, gt=0, le=600)
     max_retries: int = Field(5, ge=0, le=10)
-    cache_max_age_hours: float = Field(24, ge=0)  # re-read an unchanged spreadsheet at least this often
+    cache_max_age_hours: float = Field(24, ge=0, le=24 * 366)  # re-read an unchanged spreadsheet at least this often
 
 
 class Backend(_Model):
@@ -185,7 +213,7 @@ class Smtp(_Model):
     security: Literal["none", "ssl", "starttls"] = "starttls"
     user: str = ""  # empty: no login
     password_env: str = "KHOKNONGNA_SMTP_PASSWORD"  # the password is read from this environment variable only
-    timeout_seconds: float = Field(30, gt=0)
+    timeout_seconds: float = Field(30, gt=0, le=600)
 
     @property
     def effective_port(self) -> int:
@@ -210,10 +238,27 @@ class Reminders(_Model):
     catch_up_days: int = Field(3, ge=0, le=14)  # a memo day missed (service not run) is made up this many days later
 
 
+class Line(_Model):
+    """Messages to LINE groups through the LINE Messaging API (sync/delivery/line). Off unless enabled."""
+
+    enabled: bool = False
+    token_env: str = "KHOKNONGNA_LINE_TOKEN"  # the channel access token is read from this environment variable only
+    channel_secret_env: str = "KHOKNONGNA_LINE_CHANNEL_SECRET"  # for `line webhook` (signature check)
+    province_group: str = Field("", pattern=LINE_ID + "|^$")  # the provincial group: the monthly summary
+    monthly_budget: int = Field(200, ge=0)  # never let this month's consumption (as LINE counts it) pass this
+    endpoint: str | None = None  # a LINE-API-compatible server instead of https://api.line.me (tests, demo)
+    summary_link: str = ""  # a web link for the province message's button when the backend has none (xlsx)
+    timeout_seconds: float = Field(20, gt=0)
+    max_retries: int = Field(3, ge=0, le=10)  # after a timeout, a 5xx or a rate-limit 429, with the same retry key
+    backoff_seconds: float = Field(2, ge=0)  # first wait before a retry; doubled each time
+
+
 class RuleSettings(_Model):
     enabled: bool = True
     params: dict[str, Any] = {}
 
+
+MAX_AGE_MINUTES = 31 * 24 * 60  # `status` judges runs at most a month old
 
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?")
 
@@ -232,15 +277,15 @@ class Schedule(_Model):
     """When `cli.py serve` runs, in Asia/Bangkok time."""
 
     sync_times: list[str] = []  # fixed times of day; when given, the interval is not used
-    sync_interval_seconds: int = Field(3600, ge=1)
+    sync_interval_seconds: int = Field(3600, ge=1, le=86_400)  # at least one sync a day
     window: tuple[str, str] | None = ("07:00:00", "19:00:00")  # interval syncs only inside it; null: all day
     working_days_only: bool = True  # no scheduled sync or reminder on weekends and Thai public holidays
     reminder_time: str | None = "08:00:00"  # the daily reminder pass; null: none
     summary_time: str = "08:30:00"  # the summary job on reminders.summary_day
     catch_up: bool = True  # at start, run once if scheduled runs were missed while the service was down
-    lock_wait_seconds: float = Field(60, ge=0)
-    status_max_age_minutes: int | None = Field(None, ge=1)  # null: judged against the schedule
-    status_grace_minutes: int = Field(30, ge=0)
+    lock_wait_seconds: float = Field(60, ge=0, le=3600)
+    status_max_age_minutes: int | None = Field(None, ge=1, le=MAX_AGE_MINUTES)  # null: judged against the schedule
+    status_grace_minutes: int = Field(30, ge=0, le=1440)
 
     @field_validator("sync_times", mode="before")
     @classmethod
@@ -283,6 +328,21 @@ class Config(_Model):
     reminders: Reminders = Reminders()
     rules: dict[str, RuleSettings] = {}
     schedule: Schedule = Schedule()
+    line: Line = Line()
+
+    # Where it was loaded from: the file given, and each file with its data (includes first).
+    _source: Path | None = PrivateAttr(None)
+    _layers: list[tuple[Path, dict]] = PrivateAttr(default_factory=list)
+
+    @property
+    def source(self) -> Path | None:
+        """The configuration file this was loaded from (None when built in code)."""
+        return self._source
+
+    def origin(self, key: str) -> Path | None:
+        """The file that sets a key path like `backend.workbooks` (the last one, as it wins), else
+        the file given."""
+        return _origin(self._layers, tuple(key.split("."))) or self._source
 
     @model_validator(mode="after")
     def _summary_for_xlsx(self) -> Config:
@@ -316,30 +376,40 @@ def _merge(base: dict, override: dict) -> dict:
     return merged
 
 
+MAX_FILES = 50  # a configuration and everything it includes
+
+
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: configuration file not found") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+        data = read_yaml(path)
+    except YamlRefused as exc:
+        raise ConfigError(str(exc)) from None
+    if data is None:
+        return {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top level")
+        raise ConfigError(f"{path}: expected a mapping (key: value) at the top level, got {_shown(data)}")
     return data
 
 
-def _load_tree(path: Path, seen: tuple[Path, ...] = ()) -> list[tuple[Path, dict]]:
+def _load_tree(path: Path, seen: tuple[Path, ...] = (), loaded: list | None = None) -> list[tuple[Path, dict]]:
     """The file and everything it includes, includes first (later files win)."""
+    loaded = [] if loaded is None else loaded
     path = path.resolve()
     if path in seen:
-        raise ConfigError(f"{path}: include loop")
+        raise ConfigError(f"{seen[-1]}: include: {path} includes itself (through {' → '.join(map(str, seen))})")
+    loaded.append(path)
+    if len(loaded) > MAX_FILES:
+        raise ConfigError(f"{seen[-1]}: include: more than {MAX_FILES} files in all; a configuration needs a few")
     data = _read_yaml(path)
     includes = data.pop("include", [])
-    if not isinstance(includes, list):
-        raise ConfigError(f"{path}: include: expected a list of file names, got {includes!r}")
+    if not isinstance(includes, list) or not all(isinstance(n, str) and n.strip() for n in includes):
+        raise ConfigError(f"{path}: include: expected a list of file names, got {_shown(includes)}")
     layers = []
     for name in includes:
-        layers += _load_tree(path.parent / str(name), seen + (path,))
+        included = path.parent / name
+        if included.is_dir():
+            raise ConfigError(f"{path}: include: {name!r} is a folder ({included.resolve()}), not a YAML file")
+        layers += _load_tree(included, seen + (path,), loaded)
     return layers + [(path, data)]
 
 
@@ -354,27 +424,50 @@ def _lookup(data: Any, loc: tuple) -> tuple[bool, Any]:
     return True, data
 
 
+def _origin(layers: list[tuple[Path, dict]], loc: tuple) -> Path | None:
+    """The file that sets the longest prefix of `loc` (of equals, the last: later files win)."""
+    best, depth = None, 0
+    for path, data in layers:
+        n = next((n for n in range(len(loc), 0, -1) if _lookup(data, loc[:n])[0]), 0)
+        if n and n >= depth:
+            best, depth = path, n
+    return best
+
+
+_SHOWN = 200  # characters of a bad value quoted in an error
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
 def _explain(exc: ValidationError, layers: list[tuple[Path, dict]], merged: dict) -> str:
     lines = []
     for error in exc.errors():
         loc = tuple(error["loc"])
-        origin = next((p for p, d in reversed(layers) if _lookup(d, loc[:1])[0]), layers[-1][0])
+        origin = _origin(layers, loc) or layers[-1][0]
         found, value = _lookup(merged, loc)
         key = ".".join(str(part) for part in loc) or "(top level)"
-        shown = f" = {value!r}" if found else ""
-        lines.append(f"{origin}: {key}{shown}: {error['msg']}")
+        shown = f" = {_shown(value)}" if found else ""
+        message = error["msg"] if len(error["msg"]) <= 2 * _SHOWN else error["msg"][: 2 * _SHOWN - 1] + "…"
+        lines.append(f"{origin}: {key}{shown}: {message}")
     return "\n".join(lines)
 
 
 def _resolve_paths(data: dict, base: Path) -> dict:
     google = data.get("backend", {}).get("google") if isinstance(data.get("backend"), dict) else None
-    if isinstance(google, dict) and isinstance(google.get("credentials"), str):
-        google["credentials"] = str((base / google["credentials"]).resolve())
-    for section, keys in (("backend", ("workbooks",)), ("outputs", ("summary", "outbox", "state"))):
-        for key in keys:
-            value = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None
-            if isinstance(value, str):
-                data[section][key] = str((base / value).resolve())
+    keys = [(google, "backend.google.credentials", "credentials")] if isinstance(google, dict) else []
+    for section, names in (("backend", ("workbooks",)), ("outputs", ("summary", "outbox", "state"))):
+        if isinstance(data.get(section), dict):
+            keys += [(data[section], f"{section}.{name}", name) for name in names]
+    for holder, key, name in keys:
+        value = holder.get(name)
+        if isinstance(value, str):
+            try:
+                holder[name] = str((base / value).resolve())
+            except (ValueError, OSError) as exc:
+                raise ConfigError(f"{key} = {_shown(value)}: not a usable path ({exc})") from None
     return data
 
 
@@ -387,24 +480,27 @@ def load_config(path: str | Path, workbooks: str | Path | None = None) -> Config
         merged = _merge(merged, data)
     merged = _resolve_paths(merged, path.resolve().parent)
     if workbooks is not None:
-        merged.setdefault("backend", {})["workbooks"] = str(Path(workbooks).resolve())
+        if not isinstance(merged.get("backend"), dict):
+            merged["backend"] = {}
+        merged["backend"]["workbooks"] = str(Path(workbooks).resolve())
     try:
-        return Config.model_validate(merged)
+        config = Config.model_validate(merged)
     except ValidationError as exc:
         raise ConfigError(_explain(exc, layers, merged)) from None
+    config._source, config._layers = path.resolve(), layers
+    return config
 
 
 def effective(config: Config) -> dict:
     """The configuration as plain data, with every value under a secret-looking key masked (the
-    same names the logs mask, sync.logs.SECRET_NAME)."""
+    same names the logs mask, sync.logs.is_secret_name)."""
 
     def mask(value: Any, key: str = "") -> Any:
         if isinstance(value, dict):
             return {k: mask(v, k) for k, v in value.items()}
         if isinstance(value, list):
             return [mask(v) for v in value]
-        secret = SECRET_NAME.search(key) and not key.endswith("_env")
-        if value and secret:  # `password_env` names a variable; it is not the password
+        if value and is_secret_name(key) and not key.lower().endswith("_env"):  # `password_env` names a variable
             return MASK
         return value
 

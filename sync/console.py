@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 from rich.text import Text
 
 from sync.model import Status
@@ -40,11 +41,17 @@ DATA_FINDINGS = (
     "data.unknown_center",
     "data.unknown_dimension",
     "data.duplicate_row",
+    "data.lookalike_status_tab",
     "source.unreadable",
 )
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
+
+
+def say(text: str, style: str | None = None) -> None:
+    """Print a line as it is: text from files, configs and errors is never read as markup."""
+    out.print(text, markup=False, style=style)
 
 
 @contextmanager
@@ -106,13 +113,29 @@ def show_findings(report: Report) -> None:
         out.print(text)
 
 
+TABLE_WIDTH = 100  # narrower terminals get one block per rule: the parameters never get cut
+
+
 def rules_table(rules) -> None:
-    rows = []
-    for rule, enabled, params in rules:
-        shown = ", ".join(f"{k}={v}" for k, v in params.items()) or "-"
-        rows.append([rule.id, str(rule.item), "yes" if enabled else "no", shown, rule.summary])
-    out.print(Text("rules\n", style="italic") + columns(["rule", "item", "on", "parameters", "checks"], rows))
-    out.print("Data findings (raised while reading): " + ", ".join(DATA_FINDINGS), markup=False)
+    """The rules as a table (one parameter a line), or one block per rule on a narrow terminal."""
+    width = out.width
+    if width >= TABLE_WIDTH:
+        table = Table(title="rules")
+        for column in ("rule", "item", "on", "parameters"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("checks")
+        for rule, enabled, params in rules:
+            shown = "\n".join(f"{k}={v}" for k, v in params.items()) or "-"
+            table.add_row(rule.id, str(rule.item), "yes" if enabled else "no", Text(shown), Text(rule.summary))
+        out.print(table)
+    else:
+        for rule, enabled, params in rules:
+            out.print(Text(rule.id, style="bold") + Text(f"  item {rule.item}, {'on' if enabled else 'off'}"))
+            say(textwrap.fill(rule.summary, width, initial_indent="  ", subsequent_indent="  "))
+            for name, value in params.items():
+                say(textwrap.fill(f"{name}={value}", width, initial_indent="  - ", subsequent_indent="    "))
+    found = "Data findings (raised while reading): " + ", ".join(DATA_FINDINGS)
+    say(textwrap.fill(found, width, subsequent_indent="  "))
 
 
 def explain_rule(rule, enabled, params, config) -> None:
@@ -126,7 +149,6 @@ def explain_rule(rule, enabled, params, config) -> None:
 
 def show_outcome(outcome: SyncOutcome) -> None:
     out.print(summary_table(outcome.report))
-    say = partial(out.print, markup=False)
     verb = "would write" if outcome.dry_run else "wrote"
     if outcome.status_written:
         where = f" in {outcome.status_location}" if outcome.status_location else ""
@@ -137,8 +159,10 @@ def show_outcome(outcome: SyncOutcome) -> None:
         say(f"status tab: not written {len(outcome.status_failed)} ({', '.join(outcome.status_failed)})", style="red")
     if outcome.summary:
         say(f"provincial summary: {outcome.summary}")
-    if outcome.dry_run:
+    if outcome.dry_run and outcome.planned_memos:
         say(f"memos: would write {len(outcome.planned_memos)} ({', '.join(outcome.planned_memos)})")
+    elif outcome.dry_run and outcome.delivery is not None:
+        say(f"memos: no memos due on {outcome.report.as_of} (config reminders)")
     elif outcome.memos:
         say(f"memos: {len(outcome.memos)} in {outcome.memos[0].parent}")
     for d in outcome.unreadable:

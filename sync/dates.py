@@ -351,8 +351,31 @@ def parse_month(value: Any, window: DateWindow) -> tuple[int, int]:
     return chosen.year, chosen.month
 
 
+_ISO_PARTS = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\s*")
+
+
+def _wrong_iso_part(text: str) -> str | None:
+    """Which part of a YYYY-MM-DD date is impossible ("month 13", "day 30: February 2025 has 28 days")."""
+    match = _ISO_PARTS.fullmatch(to_arabic_digits(text))
+    if not match:
+        return None
+    year, month, day = map(int, match.groups())
+    if not 1 <= month <= 12:
+        return f"month {month} (months are 1–12)"
+    ce_year = year - BE_OFFSET if year >= _BE_FROM else year
+    days = calendar.monthrange(ce_year, month)[1] if ce_year >= 1 else 31
+    if not 1 <= day <= days:
+        return f"day {day} ({calendar.month_name[month]} {year} has {days} days)"
+    return None
+
+
 def parse_as_of(text: str) -> date:
-    """An as-of date from the command line: ISO CE ("2025-01-21"), ISO BE ("2568-01-21") or any date text."""
+    """An as-of date from the command line: ISO CE ("2025-01-21"), ISO BE ("2568-01-21") or any date text.
+
+    The error says which part is wrong ("month 13"), for the operator to correct what they typed."""
+    wrong = _wrong_iso_part(text)
+    if wrong:
+        raise DateParseError(wrong)
     this_year = date.today().year
     return parse_date(text, DateWindow(date(this_year - 50, 1, 1), date(this_year + 50, 12, 31)))
 

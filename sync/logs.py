@@ -1,11 +1,10 @@
 """Logging to stderr: human-readable lines (default) or JSON lines, never with a secret in them.
 
-Every record passes through `MaskSecrets` before it is formatted: the values of secret-looking
-environment variables (…PASSWORD, …TOKEN, …SECRET, …) and of the environment variables the
-configuration names (keys ending in ``_env``), secret-looking configuration values, and anything
-written like ``password=…``, ``token: …`` or ``Bearer …`` are replaced by ``********``, in the
-message and in the traceback.
-"""
+Every record passes through `MaskSecrets` before it is formatted: the values of environment
+variables whose names say secret (by whole words: …PASSWORD, …TOKEN, …SECRET, …API_KEY,
+…CREDENTIALS, never SECRETARY), of the environment variables the configuration names (keys ending
+in ``_env``), secret-looking configuration values, and anything written like ``password=…``,
+``token: …`` or ``Bearer …`` are replaced by ``********``, in the message and in the traceback."""
 
 from __future__ import annotations
 
@@ -21,13 +20,34 @@ from typing import Any
 from sync import clock
 
 MASK = "********"
-SECRET_NAME = re.compile(r"PASSW(OR)?D|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH", re.I)
+
+# Whole words of a name that make it secret: `smtp_password`, `API_KEY`, `accessToken`, `client-secret`,
+# GOOGLE_APPLICATION_CREDENTIALS; never `secretary_marker`, `author` or `tokenizer`.
+_SECRET_WORDS = {
+    "password", "passwd", "passphrase", "secret", "secrets", "token", "tokens",
+    "credential", "credentials", "auth", "apikey", "privatekey",
+}  # fmt: skip
+_SECRET_PAIRS = {("api", "key"), ("private", "key"), ("access", "key"), ("secret", "key")}
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
+def name_words(name: str) -> list[str]:
+    """The words of an identifier, lower case: `smtpPassword_env` → smtp, password, env."""
+    return [w.lower() for w in _WORD.findall(name)]
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a key or variable name says its value is secret, by whole words (see _SECRET_WORDS)."""
+    words = name_words(name)
+    pairs = zip(words, words[1:], strict=False)
+    return any(w in _SECRET_WORDS for w in words) or any(p in _SECRET_PAIRS for p in pairs)
+
+
 _PATTERNS = [
-    # password=..., "token": "...", secret: ..., api_key=...
+    # password=..., "token": "...", client_secret: ..., X-Api-Key: ... (a secret name, then = or :)
     re.compile(
-        r"""(?P<key>["']?\b[\w.-]*(?:passw(?:or)?d|passphrase|secret|token|api[_-]?key|private[_-]?key|pwd)"""
-        r"""["']?\s*[=:]\s*)(?P<value>"[^"]*"|'[^']*'|[^\s,;&"'}\]]+)""",
-        re.I,
+        r"""(?P<key>(?P<quote>["']?)(?P<name>\b[A-Za-z][A-Za-z0-9_.-]*)(?P=quote)\s*[=:]\s*)"""
+        r"""(?P<value>"[^"]*"|'[^']*'|[^\s,;&"'}\]]+)"""
     ),
     re.compile(r"(?P<key>\b(?:Bearer|Basic)\s+)(?P<value>[A-Za-z0-9._~+/=-]{6,})", re.I),
     re.compile(r"(?P<key>\b[a-z][a-z0-9+.-]*://[^:/@\s]+:)(?P<value>[^@/\s]+)(?=@)", re.I),  # scheme://user:pw@
@@ -50,14 +70,20 @@ class Masker:
         for secret in self._ordered:
             text = text.replace(secret, MASK)
         for pattern in _PATTERNS:
-            text = pattern.sub(lambda m: m["key"] + (m["value"] if m["value"].strip("\"'") == MASK else MASK), text)
+            text = pattern.sub(_masked, text)
         return text
+
+
+def _masked(match: re.Match) -> str:
+    if "name" in match.groupdict() and not is_secret_name(match["name"]):
+        return match[0]
+    return match["key"] + (match["value"] if match["value"].strip("\"'") == MASK else MASK)
 
 
 def secrets_from_environ(environ: Mapping[str, str] | None = None) -> list[str]:
     """Values of environment variables whose names look secret (SMTP_PASSWORD, GOOGLE_TOKEN, ...)."""
     environ = os.environ if environ is None else environ
-    return [value for name, value in environ.items() if SECRET_NAME.search(name)]
+    return [value for name, value in environ.items() if is_secret_name(name)]
 
 
 def secrets_from_config(data: Any, environ: Mapping[str, str] | None = None) -> list[str]:
@@ -78,7 +104,7 @@ def secrets_from_config(data: Any, environ: Mapping[str, str] | None = None) -> 
         elif isinstance(value, str) and value:
             if key.lower().endswith("_env") or key.lower() == "env":
                 found.append(environ.get(value, ""))
-            elif SECRET_NAME.search(key):
+            elif is_secret_name(key):
                 found.append(value)
 
     walk(data)

@@ -51,14 +51,22 @@ def worst(statuses, default: Status = Status.OK) -> Status:
     return max(statuses, key=lambda s: s.severity, default=default)
 
 
+MISSING_TAB = "data.missing_tab"
+MISSING_COLUMN = "data.missing_column"
+
+
 @dataclass
 class Finding:
+    """One result of a check. A finding a data problem kept from being checked is `invalid` and has
+    that data finding as its `cause` (in JSON: `details.cause` = its rule id, and its `cells`)."""
+
     rule: str
     item: int | None
     status: Status
     details: dict[str, Any] = field(default_factory=dict)
     cells: list[str] = field(default_factory=list)
     message: str = ""
+    cause: Finding | None = field(default=None, repr=False, compare=False)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +77,45 @@ class Finding:
             "details": self.details,
             "cells": self.cells,
         }
+
+
+@dataclass
+class Cause:
+    """One thing a district reads and acts on once (DOMAIN.md §6 "One cause, one finding"): a finding,
+    or a data problem together with every finding it kept from being checked (`blocked`)."""
+
+    finding: Finding
+    blocked: list[Finding] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [self.finding, *self.blocked]
+
+    @property
+    def status(self) -> Status:
+        return worst(f.status for f in self.findings)
+
+    @property
+    def items(self) -> tuple[int, ...]:
+        """The letter's items it concerns: those of the checks it blocked, else its own; () for a data
+        problem that blocked no check."""
+        return tuple(sorted({f.item for f in self.findings if f.item}))
+
+    @property
+    def needs_action(self) -> bool:
+        return self.status.needs_action
+
+
+def causes(findings: list[Finding]) -> list[Cause]:
+    """`findings` grouped by cause, in the order of each cause's first finding: a finding with a `cause`
+    joins that data finding's group."""
+    groups: dict[int, Cause] = {}
+    for finding in findings:
+        anchor = finding.cause if finding.cause is not None else finding
+        group = groups.setdefault(id(anchor), Cause(anchor))
+        if anchor is not finding:
+            group.blocked.append(finding)
+    return list(groups.values())
 
 
 @dataclass
@@ -134,6 +181,25 @@ class DistrictData:
     name: str
     tables: dict[str, Table]
     findings: list[Finding] = field(default_factory=list)
+    _by_cell: dict[str, Finding] | None = field(default=None, repr=False, compare=False)
 
     def table(self, tab: str) -> Table:
         return self.tables[tab]
+
+    def blocker(self, tab: str, *headers: str) -> Finding | None:
+        """The data finding that keeps `headers` of `tab` from being read: the tab or a column is missing."""
+        for finding in self.findings:
+            if finding.details.get("tab") != tab:
+                continue
+            if finding.rule == MISSING_TAB or (finding.rule == MISSING_COLUMN and finding.details["column"] in headers):
+                return finding
+        return None
+
+    def problem_at(self, cell: str) -> Finding | None:
+        """The data finding about one cell (A1 form, `tab!B5`): its value is blank or unreadable."""
+        if self._by_cell is None:
+            self._by_cell = {}
+            for finding in self.findings:
+                if finding.rule.startswith("data.") and len(finding.cells) == 1:
+                    self._by_cell.setdefault(finding.cells[0], finding)
+        return self._by_cell.get(cell)

@@ -59,6 +59,12 @@ def find_tab(tabs: dict[str, list[list[Any]]], name: str) -> str | None:
     return TabTitles(tabs).find(name)
 
 
+def lookalike_status_tabs(titles) -> list[str]:
+    """Tabs the loose matching would take for the service's status tab, though not titled exactly so:
+    officers' tabs, which the service leaves alone and reports."""
+    return [t for t in titles if t != schema.STATUS and find_tab({t: []}, schema.STATUS) is not None]
+
+
 def find_columns(header_row: list[Any], tab: schema.Tab) -> dict[str, int]:
     """Index of each column of `tab` in `header_row` (the first header that matches, else the
     first that matches loosely); columns not there are left out."""
@@ -190,6 +196,10 @@ class Parser:
         for tab in schema.TABS.values():
             district.tables[tab.name] = self._parse_tab(raw, titles.find(tab.name), tab, district.findings, seen)
         self._resolve_center_refs(district)
+        for title in lookalike_status_tabs(raw.tabs):
+            district.findings.append(
+                Finding("data.lookalike_status_tab", None, Status.INVALID, {"tab": title}, [f"{title}!A1"])
+            )
         return district
 
     def _parse_tab(

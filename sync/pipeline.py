@@ -17,7 +17,8 @@ from sync.backends import Backend, SourceUnreadable, WriteConflict, open_backend
 from sync.checker import Checker, DistrictResult, Report
 from sync.config import Config, District
 from sync.delivery.email import Delivery, deliver
-from sync.normalise import find_tab
+from sync.delivery.line.channel import deliver_line
+from sync.delivery.line.outcome import LineDelivery, history_notes
 from sync.outputs.sheet import same_content
 from sync.outputs.status_tab import build_status_sheet
 from sync.outputs.summary import build_summary
@@ -81,6 +82,7 @@ class SyncOutcome:
     summary: str = ""
     stopped: bool = False  # a stop was requested: not every district was processed, no memos, no summary
     delivery: Delivery | None = None  # what happened to memos (sync/delivery/email.py); None without email
+    line: LineDelivery | None = None  # what happened to LINE messages (sync/delivery/line); None when off
 
     @property
     def unreadable(self) -> list[DistrictResult]:
@@ -99,8 +101,8 @@ class SyncOutcome:
 
 def _write_status(backend: Backend, district: District, result: DistrictResult, as_of, checked_at, outcome):
     sheet = build_status_sheet(result, as_of, checked_at)
-    existing_title = find_tab(result.raw.tabs, STATUS)
-    if same_content(sheet, result.raw.tabs.get(existing_title) if existing_title else None):
+    # The service's own tab is the one titled exactly so; a look-alike is an officer's (a data finding).
+    if same_content(sheet, result.raw.tabs.get(STATUS)):
         outcome.status_unchanged.append(result.code)
         return
     if outcome.dry_run:
@@ -152,6 +154,7 @@ def _tally(run: Run, outcome: SyncOutcome, backend: Backend, status: str) -> Run
     run.errors += [f"{code}: status tab not written" for code in outcome.status_failed]
     if outcome.delivery and outcome.delivery.error:
         run.errors.append(f"memos not sent: {outcome.delivery.error}")
+    run.errors += history_notes(outcome.line)
     return run
 
 
@@ -251,6 +254,10 @@ def _run_sync(
             resend=resend,
             kinds=memo_kinds,
         )
+        outcome.line = deliver_line(
+            config, report, as_of, whole_province=whole_province, backend=backend, dry_run=dry_run, resend=resend,
+            kinds=memo_kinds,
+        )  # LINE groups, on the same policy and ledger (sync/delivery/line); None unless line.enabled
     if dry_run:
         return outcome
 

@@ -43,8 +43,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Table):
         return _table(value)
     if dataclasses.is_dataclass(value) and type(value).__name__ in _CLASSES:
-        fields = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return {"$": type(value).__name__, **fields}
+        return {"$": type(value).__name__, **_fields(value)}
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return {"$": type(value).__name__, "v": value.isoformat()}
     if isinstance(value, dt.timedelta):
@@ -52,38 +51,54 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"cannot keep a {type(value).__name__}")
 
 
-_TABLE_FIELDS = tuple(f.name for f in dataclasses.fields(Table) if f.name != "records")
-_RECORD_FIELDS = tuple(f.name for f in dataclasses.fields(Record) if f.name not in ("row", "values"))
+def _fields(value: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The fields of a dataclass that make its value (but `skip`). Those that take no part in its
+    equality (a memo, a link to another object) are left out, and must hold their default: a copy
+    could not stand for the object they link to."""
+    fields = {}
+    for f in dataclasses.fields(value):
+        if f.name in skip:
+            continue
+        current = getattr(value, f.name)
+        if f.compare:
+            fields[f.name] = _plain(current)
+        elif current != (f.default if f.default_factory is dataclasses.MISSING else f.default_factory()):
+            raise TypeError(f"{type(value).__name__}.{f.name} is set; it cannot be kept")
+    return fields
+
+
+_RECORD_MORE = any(f.name not in ("row", "values") for f in dataclasses.fields(Record))
 
 
 def _table(table: Table) -> dict:
     """A table with its records column by column: thousands of records, a few columns."""
     records, headers = table.records, list(table.columns)
-    data = {"$": "Table", **{name: _plain(getattr(table, name)) for name in _TABLE_FIELDS}}
+    data = {"$": "Table", **_fields(table, skip=("records",))}
     data["rows"] = [r.row for r in records]
     if all(r.values.keys() == table.columns.keys() for r in records):
         data["cells"] = {h: [_plain(r.values[h]) for r in records] for h in headers}
     else:  # not one value per column: record by record
         data["values"] = [_plain(r.values) for r in records]
-    if _RECORD_FIELDS:
-        data["fields"] = [[_plain(getattr(r, name)) for name in _RECORD_FIELDS] for r in records]
+    if _RECORD_MORE:
+        data["more"] = [_fields(r, skip=("row", "values")) for r in records]
     return data
 
 
 def _from_table(data: dict) -> Table:
-    rows = data["rows"]
-    if "cells" in data:
-        headers = list(data["cells"])
-        values = [dict(zip(headers, cells, strict=True)) for cells in zip(*data["cells"].values(), strict=True)]
+    rows = data.pop("rows")
+    cells = data.pop("cells", None)
+    if cells is not None:
+        values = [dict(zip(cells, column, strict=True)) for column in zip(*cells.values(), strict=True)]
         values = values or [{} for _ in rows]  # no columns
     else:
-        values = data["values"]
-    fields = data.get("fields") or [[] for _ in rows]
-    records = [
-        Record(row, v, **dict(zip(_RECORD_FIELDS, more, strict=True)))
-        for row, v, more in zip(rows, values, fields, strict=True)
-    ]
-    return Table(**{name: data[name] for name in _TABLE_FIELDS}, records=records)
+        values = data.pop("values")
+    more = data.pop("more", None)
+    if more is not None:
+        records = [Record(row, v, **m) for row, v, m in zip(rows, values, more, strict=True)]
+    else:
+        records = list(map(Record, rows, values))
+    del data["$"]
+    return Table(**data, records=records)
 
 
 _TAGGED: dict[str, Callable[[Any], Any]] = {

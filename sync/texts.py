@@ -16,6 +16,25 @@ from sync.textnorm import to_thai_digits
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
+QUOTE_LIMIT = 200  # characters of an officer's text quoted in a message, then "…"
+LIST_LIMIT = 10  # values of a list named in a message, then "และอีก N รายการ"
+MESSAGE_LIMIT = 2000  # a whole message, whatever it quotes
+
+
+def clip(value: Any, limit: int = QUOTE_LIMIT) -> str:
+    """`value` as text, cut to `limit` characters with "…" when longer."""
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _few(values: Any, limit: int = LIST_LIMIT, separator: str = ", ") -> str:
+    """The first `limit` values (each clipped) joined, then how many more."""
+    values = list(values)
+    shown = separator.join(clip(v) for v in values[:limit])
+    if len(values) > limit:
+        shown += " " + render(texts()["more"], n=len(values) - limit)
+    return shown
+
 
 def _thdate(value: Any, short: bool = True) -> str:
     if not value:
@@ -47,6 +66,9 @@ def environment(autoescape: bool = False) -> jinja2.Environment:
     )
     env.filters.update(
         th=lambda v: to_thai_digits(str(v)),
+        thnum=lambda v: to_thai_digits(f"{v:,}"),
+        clip=clip,
+        few=_few,
         thdate=_thdate,
         thdatefull=lambda v: _thdate(v, short=False),
         thmonth=_thmonth,
@@ -123,13 +145,28 @@ def item_title(item: int) -> str:
     return texts()["items"][item]
 
 
+def location(cells: list[str]) -> str:
+    """Where a finding is, as officers read it: 'แท็บ รายงานรายเดือน เซลล์ B3' (the first tab's cells)."""
+    if not cells:
+        return ""
+    tab = cells[0].rpartition("!")[0]
+    refs = [c.rpartition("!")[2] for c in cells if c.rpartition("!")[0] == tab]
+    return render(texts()["where"], tab=tab, refs=refs)
+
+
 def message(finding: Finding) -> str:
-    """The Thai message of a finding, from its rule id and status."""
+    """The Thai message of a finding, from its rule id and status. Templates may use `where` (its
+    cells in words) and, for a finding a data problem kept from being checked, `because` (that
+    problem's message). Never longer than MESSAGE_LIMIT."""
     by_status = texts()["messages"].get(finding.rule, {})
     source = by_status.get(str(finding.status))
+    if source is None and finding.cause is not None:
+        source = texts()["blocked"]
     if source is None:
         return status_label(finding.status)
-    return render(source, **finding.details)
+    because = (finding.cause.message or message(finding.cause)) if finding.cause else ""
+    values = {**finding.details, "where": location(finding.cells), "because": because}
+    return clip(render(source, **values), MESSAGE_LIMIT)
 
 
 def explain(rule_id: str, programme, params: dict) -> str:

@@ -79,6 +79,7 @@ def test_a_new_spreadsheet_has_the_contract_tabs_drop_downs_formats_and_the_prot
         Kind.CENTER_TYPE: [t.name for t in config.programme.center_types],
         Kind.DIMENSION: [d.name for d in config.programme.dimensions],
         Kind.LEVEL: config.programme.assessment_levels,
+        Kind.DOC_ITEM: ["1", "2", "3", "4", "5"],
     }
     dropdowns = set()
     for sheet, tab in zip(book["sheets"], TABS.values(), strict=False):
@@ -99,7 +100,7 @@ def test_a_new_spreadsheet_has_the_contract_tabs_drop_downs_formats_and_the_prot
             if column.kind is Kind.DATE:
                 assert cell["userEnteredFormat"]["numberFormat"]["type"] == "DATE"
         assert "data" in sheet and len(sheet["data"][0]["rowData"]) == 1000  # drop-downs reach the last row
-    assert dropdowns == {"ภาคี", "ตำแหน่งในคณะทำงาน", "ประเภท", "มิติ 5P", "ผลการประเมิน"}
+    assert dropdowns == {"ภาคี", "ตำแหน่งในคณะทำงาน", "ประเภท", "มิติ 5P", "ผลการประเมิน", "ข้อ"}
     status = book["sheets"][-1]
     assert status["properties"]["sheetId"] == STATUS_SHEET_ID
     assert status["properties"]["gridProperties"]["frozenRowCount"] == 6
@@ -270,3 +271,15 @@ def test_a_layout_that_failed_after_the_file_was_created_is_completed_by_the_nex
     assert outcome.action == "updated" and outcome.changes[0] == "laid out the empty spreadsheet"
     assert [s["properties"]["title"] for s in server.spreadsheet(sid)["sheets"]] == [*TABS, STATUS]
     assert permissions(server, sid)["cd5702@example.go.th"] == "writer"
+
+
+def test_workbooks_to_upload_are_found_without_a_summary_path(tmp_path, config):
+    """`init --backend google --from-xlsx DIR` needs no outputs.summary (it used to raise TypeError)."""
+    from sync.provision import load_workbooks
+    from tests.conftest import save_workbook
+
+    save_workbook(tmp_path / "up" / "5702 เวียงชัย.xlsx", {"คณะทำงานขับเคลื่อน": [["ชื่อ-สกุล"], ["นายก"]]})
+    bare = config.model_copy(update={"outputs": config.outputs.model_copy(update={"summary": None})})
+    found = load_workbooks(bare, tmp_path / "up", [config.district("5702"), config.district("5703")])
+    assert found["5702"].tabs == {"คณะทำงานขับเคลื่อน": [["ชื่อ-สกุล"], ["นายก"]]}
+    assert "no workbook for district 5703" in str(found["5703"])

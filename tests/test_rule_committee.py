@@ -56,10 +56,25 @@ def test_unknown_sector_is_a_data_finding_and_does_not_count(config):
     assert unknown.details["value"] == "ภาคกีฬา"
 
 
-def test_missing_tab_means_every_sector_is_missing(config):
-    [finding] = run(SECTORS, {}, config)
-    assert finding.status is Status.INCOMPLETE
-    assert finding.details["missing"] == ALL_SECTORS
+def test_a_missing_tab_is_the_cause_not_missing_sectors(config):
+    data = parse({}, config)
+    [sectors] = SECTORS.check(data, Context(AS_OF, config.programme))
+    [roles] = ROLES.check(data, Context(AS_OF, config.programme))
+    [missing_tab] = [f for f in data.findings if f.rule == "data.missing_tab" and f.details["tab"] == "คณะทำงานขับเคลื่อน"]
+    for finding in (sectors, roles):
+        assert finding.status is Status.INVALID and finding.cause is missing_tab
+        assert finding.details["cause"] == "data.missing_tab"
+    assert sectors.details["missing"] == []
+
+
+def test_a_missing_column_blocks_only_the_rule_that_reads_it(config):
+    head = ["ชื่อ-สกุล", "ตำแหน่งในคณะทำงาน", "หน่วยงาน"]
+    tabs = committee([r[:3] for r in members(ALL_SECTORS)], head)
+    [sectors] = run(SECTORS, tabs, config)
+    [roles] = run(ROLES, tabs, config)
+    assert sectors.status is Status.INVALID and sectors.cells == ["คณะทำงานขับเคลื่อน!1:1"]
+    assert sectors.details == {"missing": [], "cause": "data.missing_column"}
+    assert roles.status is Status.OK
 
 
 def test_roles_one_chair_and_a_secretary_is_ok(config):

@@ -54,8 +54,9 @@ def test_documents_one_finding_per_item_with_each_status(config):
 
 
 def test_documents_before_the_due_date_are_pending_or_due_soon(config):
-    early = run(DOCUMENTS, {}, config, as_of=dt.date(2024, 12, 10))
-    soon = run(DOCUMENTS, {}, config, as_of=dt.date(2024, 12, 28))
+    empty = {"ส่งเอกสารจังหวัด": [DOC_HEAD]}
+    early = run(DOCUMENTS, empty, config, as_of=dt.date(2024, 12, 10))
+    soon = run(DOCUMENTS, empty, config, as_of=dt.date(2024, 12, 28))
     assert {f.status for f in early} == {Status.PENDING}
     assert {f.status for f in soon} == {Status.DUE_SOON}
 
@@ -90,13 +91,17 @@ def test_monthly_on_time_due_soon_and_month_forms(config):
     assert [f.status for f in findings[:3]] == [Status.OK, Status.OK, Status.DUE_SOON]
 
 
-def test_monthly_report_without_activities_does_not_count(config):
+def test_monthly_report_without_activities_does_not_count_and_is_not_claimed_missing(config):
     rows = [REPORT_HEAD, ["12/2567", "2024-12-19", ""]]
     data = parse({"รายงานรายเดือน": rows}, config)
-    december = MONTHLY.check(data, Context(AS_OF, config.programme))[0]
-    assert december.status is Status.OVERDUE
-    blanks = [(f.rule, f.cells) for f in data.findings if f.rule == "data.blank_required"]
-    assert blanks == [("data.blank_required", ["รายงานรายเดือน!C2"])]
+    december, january = MONTHLY.check(data, Context(AS_OF, config.programme))[:2]
+    [blank] = [f for f in data.findings if f.rule == "data.blank_required"]
+    assert blank.cells == ["รายงานรายเดือน!C2"]
+    assert december.status is Status.INVALID and december.cause is blank and december.cells == blank.cells
+    assert december.details == {
+        "month": "2024-12", "due": "2024-12-20", "submitted": None, "days_late": None, "cause": "data.blank_required"
+    }
+    assert january.status is Status.OVERDUE  # no row for January at all: that one is missing
 
 
 def test_due_dates_shift_to_the_next_working_day_when_configured(tmp_path):

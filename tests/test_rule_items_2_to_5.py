@@ -60,8 +60,19 @@ def test_mou_missing_sector_and_undated_signature(config):
     tabs["บันทึกข้อตกลง"][1][3] = ""  # ภาครัฐ signed but no date
     [finding], data = run(MOU, tabs, config)
     assert finding.status is Status.INCOMPLETE
-    assert finding.details == {"missing": ["ภาครัฐ", "ภาคสื่อมวลชน"]}
+    # ภาครัฐ's row lacks only its date: the blank cell is the cause, ภาครัฐ is not claimed missing.
+    assert finding.details == {"missing": ["ภาคสื่อมวลชน"], "unchecked": ["ภาครัฐ"]}
     assert [f.cells for f in data.findings] == [["บันทึกข้อตกลง!D2"]]
+
+
+def test_mou_whose_only_gap_is_an_undated_signature_is_invalid_with_that_cause(config):
+    tabs = compliant_tabs()
+    tabs["บันทึกข้อตกลง"][1][3] = "32/13/2567"
+    [finding], data = run(MOU, tabs, config)
+    [bad_date] = data.findings
+    assert finding.status is Status.INVALID and finding.cause is bad_date
+    assert finding.details == {"missing": [], "unchecked": ["ภาครัฐ"], "cause": "data.bad_date"}
+    assert finding.cells == ["บันทึกข้อตกลง!D2"]
 
 
 def test_centres_unassessed_or_with_an_unconfigured_level(config):
@@ -70,18 +81,29 @@ def test_centres_unassessed_or_with_an_unconfigured_level(config):
     tabs["ศูนย์เรียนรู้"][2][4] = ""
     [finding], data = run(CENTERS, tabs, config)
     assert finding.status is Status.INCOMPLETE
-    assert finding.details == {"centers": 2, "unassessed": ["CLM-01", "HLM-02"]}
-    assert finding.cells == ["ศูนย์เรียนรู้!F2", "ศูนย์เรียนรู้!E3"]
+    # CLM-01 has a date and an unreadable level: not claimed unassessed; HLM-02 has no date at all.
+    assert finding.details == {"centers": 2, "unassessed": ["HLM-02"], "unchecked": ["CLM-01"]}
+    assert finding.cells == ["ศูนย์เรียนรู้!E3"]
     assert [(f.rule, f.details["value"]) for f in data.findings] == [("data.bad_value", "ดีมาก")]
 
 
-def test_no_centres_at_all_is_incomplete(config):
+def test_no_centres_listed_is_incomplete(config):
     tabs = compliant_tabs()
-    del tabs["ศูนย์เรียนรู้"]
+    tabs["ศูนย์เรียนรู้"] = tabs["ศูนย์เรียนรู้"][:1]
     [assessed], _ = run(CENTERS, tabs, config)
     [plan], _ = run(PLAN, tabs, config)
     assert assessed.status is Status.INCOMPLETE and message(assessed).startswith("ยังไม่มีรายชื่อศูนย์เรียนรู้")
     assert plan.status is Status.INCOMPLETE
+
+
+def test_a_missing_centres_tab_blocks_items_2_4_and_5_with_one_cause(config):
+    tabs = compliant_tabs()
+    del tabs["ศูนย์เรียนรู้"]
+    data = parse(tabs, config)
+    [missing_tab] = [f for f in data.findings if f.rule == "data.missing_tab"]
+    for rule in (NETWORK, CENTERS, PLAN):
+        [finding] = rule.check(data, Context(AS_OF, config.programme, rule.params))
+        assert finding.status is Status.INVALID and finding.cause is missing_tab, rule.id
 
 
 def test_plan_missing_dimensions_per_centre_and_unknown_dimension(config):

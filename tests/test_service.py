@@ -122,13 +122,13 @@ def _run(started: dt.datetime, minutes: float = 1, **fields) -> Run:
 def test_health_is_judged_against_the_schedule_or_a_maximum_age():
     nine = _run(bkk(2025, 1, 20, 9, 0, 2))
     ok, line = health([nine], bkk(2025, 1, 20, 9, 40), HOURLY, in_progress=False)
-    assert ok and line.startswith("ok: the last run finished 38 min ago")
+    assert ok and line.startswith("ok: the last run finished 38 min 58 s ago")
     ok, line = health([nine], bkk(2025, 1, 20, 10, 45), HOURLY, in_progress=False)
     assert not ok and "no run since the sync due at 2025-01-20 10:00" in line
     friday = _run(bkk(2025, 1, 17, 19, 0, 3))
     assert health([friday], bkk(2025, 1, 18, 12), HOURLY, in_progress=False)[0]  # Saturday: nothing was due
     ok, line = health([friday], bkk(2025, 1, 18, 12), HOURLY, in_progress=False, max_age_minutes=60)
-    assert not ok and "older than the 60 min allowed" in line
+    assert not ok and "finished 16 h 58 min 57 s ago" in line and "older than the 1 h allowed" in line
     assert not health([], bkk(2025, 1, 20, 9), HOURLY, in_progress=False)[0]
 
 
@@ -378,7 +378,7 @@ def test_status_exit_codes_and_the_history_command(config_path):
     assert (status().exit_code, status().stdout.strip()) == (1, f"no run recorded yet in {state}")
     History(state).record(_run(clock.now() - dt.timedelta(minutes=3), status=FAILED, errors=["OSError: disk full"]))
     assert status().exit_code == 1 and status().stdout.strip().endswith("failed: OSError: disk full")
-    History(state).record(_run(clock.now() - dt.timedelta(minutes=2), findings={"ok": 3}))
+    History(state).record(_run(clock.now() - dt.timedelta(minutes=2.5), findings={"ok": 3}))  # finished 90 s ago
     assert status().exit_code == 0
     old = CliRunner().invoke(cli, ["status", "--config", str(config_path), "--max-age", "1"])
     assert old.exit_code == 1 and "older than the 1 min allowed" in old.stdout

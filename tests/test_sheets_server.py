@@ -422,7 +422,7 @@ def test_quota_429_is_per_user_and_per_bucket(emu: SheetsServer, api: Api):
     assert api.values("GET", sid, "Sheet1")[0] == 200
     # over HTTP
     assert requests.post(emu.url + "/_emulator/quota", json={"per_minute": None}).json() == {
-        "quota_per_minute": {"read": None, "write": None}}
+        "quota_per_minute": {"read": None, "write": None}, "project_quota_per_minute": {"read": None, "write": None}}
 
 
 def test_counters_and_reset(emu: SheetsServer, api: Api):

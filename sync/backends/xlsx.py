@@ -1,28 +1,37 @@
-"""The local backend: a folder of .xlsx workbooks, one per district.
+"""The local backend: a folder of workbooks, one per district.
 
-Reads with python-calamine (fast); writes only the status tab with openpyxl, atomically, after
-checking that the workbook did not change since it was read.
+Reads .xlsx, .xlsm and .ods with python-calamine (fast); refuses .xls and encrypted workbooks
+with a finding that says what to do. Writes only the status tab, at the zip level
+(`xlsx_package`): every other part of the officer's file stays byte for byte as it was. The write
+is atomic and abandoned when the workbook changed since it was read. An .ods workbook cannot take
+the status tab: its status goes to the provincial summary only.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import re
+import logging
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import openpyxl
+import olefile
 from python_calamine import CalamineWorkbook
 
 from sync.atomic import atomic_write
 from sync.backends import SourceUnreadable, WriteConflict
-from sync.backends.xlsx_summary import fill_sheet, write_workbook
-from sync.config import Config, District
+from sync.backends.xlsx_folder import READ_ONLY, REFUSED, WorkbookFolder
+from sync.backends.xlsx_package import PackageError, write_tab
+from sync.backends.xlsx_summary import write_workbook
+from sync.config import Config, ConfigError, District
 from sync.model import RawWorkbook
-from sync.normalise import find_tab
 from sync.outputs.sheet import Sheet
-from sync.schema import STATUS
+from sync.texts import texts
+
+log = logging.getLogger("khoknongna.xlsx")
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .xls, or an encrypted .xlsx
 
 if TYPE_CHECKING:
     from sync.cache import ParsedCache
@@ -32,77 +41,99 @@ def _fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _refuse(path: Path, reason: str) -> SourceUnreadable:
+    return SourceUnreadable(f"{path.name}: {texts()['workbook'][reason]}")
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except PermissionError:
+        raise SourceUnreadable(f"{path}: permission denied (the service's user cannot read it)") from None
+    except IsADirectoryError:
+        raise SourceUnreadable(f"{path}: a folder, not a workbook file") from None
+    except FileNotFoundError:
+        raise SourceUnreadable(f"{path}: not found (removed, or a link to nothing)") from None
+    except OSError as exc:
+        raise SourceUnreadable(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _check_format(path: Path, data: bytes) -> None:
+    """Refuse what calamine should not be asked to read, saying what the officer can do."""
+    if path.suffix.lower() in REFUSED:
+        raise _refuse(path, "xls")
+    if data.startswith(OLE_MAGIC):
+        try:
+            encrypted = olefile.OleFileIO(data).exists("EncryptedPackage")
+        except OSError:
+            encrypted = False
+        raise _refuse(path, "encrypted" if encrypted else "xls")
+    if path.suffix.lower() in READ_ONLY and zipfile.is_zipfile(io.BytesIO(data)):
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            try:
+                manifest = package.read("META-INF/manifest.xml")
+            except KeyError:
+                manifest = b""
+        if b"encryption-data" in manifest:
+            raise _refuse(path, "encrypted")
+
+
 class XlsxBackend:
     def __init__(self, config: Config, cache: ParsedCache | None = None):
-        self.folder = Path(config.backend.workbooks)
-        self.summary_path = Path(config.outputs.summary)
+        self.folder = WorkbookFolder(Path(config.backend.workbooks))
+        self.summary_path = Path(config.outputs.summary) if config.outputs.summary else None
         self.cache = cache  # workbooks as last read and parsed (a sync), or None (a check)
 
     @property
     def location(self) -> str:
         """Where the status tabs are written, for the operator."""
-        return str(self.folder)
+        return str(self.folder.folder)
 
     def locate(self, district: District) -> Path:
-        """The district's workbook: the configured file, else the one named after its code."""
-        if district.spreadsheet:
-            path = self.folder / district.spreadsheet
-            if not path.is_file():
-                raise SourceUnreadable(f"{path}: workbook of district {district.code} {district.name} not found")
-            return path
-        if not self.folder.is_dir():
-            raise SourceUnreadable(f"{self.folder}: workbooks folder not found")
-        pattern = re.compile(rf"^{district.code}(\D|$)")
-        found = sorted(
-            p for p in self.folder.glob("*.xlsx") if pattern.match(p.stem) and not p.name.startswith(("~$", "."))
-        )
-        if not found:
-            raise SourceUnreadable(
-                f"{self.folder}: no workbook for district {district.code} {district.name} "
-                f"(expected '{district.code} {district.name}.xlsx' or '{district.code}.xlsx')"
-            )
-        if len(found) > 1:
-            names = ", ".join(p.name for p in found)
-            raise SourceUnreadable(f"{self.folder}: several workbooks for district {district.code}: {names}")
-        return found[0]
+        """The district's workbook (the folder is listed once, on the first call)."""
+        return self.folder.locate(district)
 
     def read(self, district: District) -> RawWorkbook:
         path = self.locate(district)
         if self.cache is not None:
-            return self.cache.read(path, district, self._from_bytes)
-        return self._from_bytes(path, path.read_bytes())
+            return self.cache.read(path, district, _read_bytes, self._from_bytes)
+        return self._from_bytes(path, _read_bytes(path))
 
     def _from_bytes(self, path: Path, data: bytes) -> RawWorkbook:
+        _check_format(path, data)
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             tabs = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
         except Exception as exc:  # calamine raises several types for damaged files
-            raise SourceUnreadable(f"{path}: not a readable .xlsx workbook ({exc})") from exc
+            raise SourceUnreadable(f"{path}: not a readable {path.suffix} workbook ({exc})") from exc
         return RawWorkbook(source=str(path), tabs=tabs, fingerprint=_fingerprint(data), link=path.resolve().as_uri())
 
     def write_status(self, district: District, raw: RawWorkbook, sheet: Sheet) -> None:
-        """Replace the status tab of the workbook read as `raw`; every other sheet stays as it was."""
-        path = Path(raw.source)
+        """Replace (or add) the status tab of the workbook read as `raw`; nothing else in it changes.
 
-        def unchanged() -> None:
-            if _fingerprint(path.read_bytes()) != raw.fingerprint:
+        A link is followed: the file it points at is replaced, in its own folder, and the link stays.
+        """
+        path = Path(raw.source).resolve()
+        if path.suffix.lower() in READ_ONLY:
+            log.info("%s: an OpenDocument spreadsheet; its status goes to the summary only", path.name)
+            return
+
+        def unchanged() -> bytes:
+            data = _read_bytes(path)
+            if _fingerprint(data) != raw.fingerprint:
                 raise WriteConflict(f"{path}: changed since it was read; status not written this run")
+            return data
 
-        unchanged()
-        book = openpyxl.load_workbook(path)
-        existing = find_tab({ws.title: [] for ws in book.worksheets}, STATUS)
-        index = len(book.worksheets)
-        if existing is not None:
-            index = book.sheetnames.index(existing)
-            del book[existing]
-        fill_sheet(book.create_sheet(STATUS, index), sheet)
-        book[STATUS].protection.sheet = True
-        atomic_write(path, book.save, before_replace=unchanged)
+        try:
+            new = write_tab(unchanged(), sheet)
+        except PackageError as exc:
+            raise WriteConflict(f"{path}: status not written: {exc}") from exc
+        atomic_write(path, lambda handle: handle.write(new), before_replace=unchanged)
         if self.cache is not None:
-            self.cache.written(path, raw, self._from_bytes)
+            self.cache.written(Path(raw.source), raw, _read_bytes, self._from_bytes)
 
     def write_summary(self, sheets: list[Sheet]) -> str:
+        if self.summary_path is None:
+            raise ConfigError("outputs.summary: not set, so the provincial summary has nowhere to go")
         write_workbook(self.summary_path, sheets)
         return str(self.summary_path)
-
-

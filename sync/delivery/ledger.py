@@ -1,6 +1,6 @@
 """The memo ledger: every memo queued, being sent and sent, in SQLite in the state folder.
 
-Key: (district, kind, period, content_hash, generation)
+Key: (district, kind, period, content_hash, generation, channel)
 
 - district: the district code, or "province" for the provincial summary.
 - kind: "reminder" or "summary".
@@ -13,6 +13,14 @@ Key: (district, kind, period, content_hash, generation)
   memo for the same period is therefore recorded once, whatever day or hour it is rendered again;
   a memo for the same period that says something different is a new memo.
 - generation: 0; `--resend` records the memo again with the next number.
+- channel: how it goes out: "email" (memos) or "line" (LINE group messages, sync/delivery/line/).
+  Each channel has its own rows: a memo e-mailed and the same news pushed to LINE are two rows.
+
+A LINE row also stores its retry key (X-Line-Retry-Key, a UUID) from the moment it is queued, so
+every attempt at it, in this run or after a crash, carries the same key and LINE executes it once.
+A LINE row LINE refused (a 4xx) is 'failed': it no longer counts as recorded, so a run after the
+configuration is fixed sends it anew. A row whose retry key has expired while its fate is unknown
+is 'unconfirmed': it counts as recorded and is never sent again by itself.
 
 Life of a row: queued → sending → sent. A row is set to 'sending' (committed) before the message
 is handed to the SMTP server and to 'sent' (committed) right after the server accepted it, so a
@@ -21,6 +29,9 @@ it again (with the same Message-ID, stored with the message). A failed attempt p
 to 'queued' with the error; the next run sends it. A newer memo for the same district and kind
 supersedes one still queued ('superseded': never sent, the newer one says more). Only one process
 delivers at a time (an exclusive lock on a file beside the database).
+
+Ledgers written before channels existed are migrated when opened for writing: every row becomes an
+"email" row (read-only use reads them as such without changing the file).
 """
 
 from __future__ import annotations
@@ -35,6 +46,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 QUEUED, SENDING, SENT, SUPERSEDED = "queued", "sending", "sent", "superseded"
+FAILED, UNCONFIRMED = "failed", "unconfirmed"  # LINE rows: refused by LINE; retry key expired, fate unknown
+_NOT_RECORDED = (SUPERSEDED, FAILED)
+EMAIL = "email"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS memos (
@@ -56,14 +70,17 @@ CREATE TABLE IF NOT EXISTS memos (
     transport TEXT,
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
-    UNIQUE (district, kind, period, content_hash, generation)
+    channel TEXT NOT NULL DEFAULT 'email',
+    retry_key TEXT,
+    UNIQUE (district, kind, period, content_hash, generation, channel)
 );
 CREATE INDEX IF NOT EXISTS memos_status ON memos (status);
 """
 _FIELDS = (
     "id district kind period content_hash generation status as_of file_name subject sender recipients"
-    " queued_at sent_at transport attempts last_error"
+    " queued_at sent_at transport attempts last_error channel retry_key"
 ).split()
+_OLD_COLUMNS = [f for f in _FIELDS if f not in ("channel", "retry_key")] + ["message"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +89,7 @@ class Key:
     kind: str
     period: str
     content_hash: str
+    channel: str = EMAIL
 
 
 @dataclass
@@ -93,6 +111,8 @@ class Entry:
     transport: str | None
     attempts: int
     last_error: str | None
+    channel: str = EMAIL
+    retry_key: str | None = None
 
     @property
     def label(self) -> str:
@@ -109,11 +129,21 @@ class Ledger:
         self.path = state_dir / "memos.sqlite"
         self.lock_path = state_dir / "memos.lock"
         self.exists = self.path.exists()
+        self._channels = True  # False: a ledger of before channels, read without migrating it
         if create:
             state_dir.mkdir(parents=True, exist_ok=True)
+            _migrate_to_channels(self.path)
             with self._db() as db:
                 db.executescript(_SCHEMA)
             self.exists = True
+        elif self.exists:
+            with self._db() as db:
+                self._channels = self._has_channels(db)
+
+    @staticmethod
+    def _has_channels(db: sqlite3.Connection) -> bool:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(memos)")}
+        return not columns or "channel" in columns
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -124,8 +154,11 @@ class Ledger:
     def _rows(self, where: str, params: tuple = ()) -> list[Entry]:
         if not self.exists:
             return []
+        fields = _FIELDS if self._channels else [*_FIELDS[:-2], f"'{EMAIL}'", "NULL"]
+        if not self._channels:
+            where = where.replace("channel = ?", f"'{EMAIL}' = ?")
         with self._db() as db:
-            rows = db.execute(f"SELECT {', '.join(_FIELDS)} FROM memos WHERE {where} ORDER BY id", params).fetchall()
+            rows = db.execute(f"SELECT {', '.join(fields)} FROM memos WHERE {where} ORDER BY id", params).fetchall()
         entries = []
         for row in rows:
             values = dict(zip(_FIELDS, row, strict=True))
@@ -147,20 +180,21 @@ class Ledger:
     # --- what is recorded ---
 
     def recorded(self, key: Key) -> list[Entry]:
-        """Rows of this memo that count: queued, in flight or sent (not superseded)."""
+        """Rows of this memo that count: queued, in flight, sent or unconfirmed (not superseded or failed)."""
         return self._rows(
-            "district = ? AND kind = ? AND period = ? AND content_hash = ? AND status != ?",
-            (key.district, key.kind, key.period, key.content_hash, SUPERSEDED),
+            "district = ? AND kind = ? AND period = ? AND content_hash = ? AND channel = ? AND status NOT IN (?, ?)",
+            (key.district, key.kind, key.period, key.content_hash, key.channel, *_NOT_RECORDED),
         )
 
-    def for_period(self, district: str, kind: str, period: str) -> list[Entry]:
+    def for_period(self, district: str, kind: str, period: str, channel: str = EMAIL) -> list[Entry]:
         return self._rows(
-            "district = ? AND kind = ? AND period = ? AND status != ?", (district, kind, period, SUPERSEDED)
+            "district = ? AND kind = ? AND period = ? AND channel = ? AND status NOT IN (?, ?)",
+            (district, kind, period, channel, *_NOT_RECORDED),
         )
 
-    def pending(self) -> list[Entry]:
+    def pending(self, channel: str = EMAIL) -> list[Entry]:
         """Rows still to send, oldest first: left 'sending' by a crash, then queued."""
-        return self._rows("status IN (?, ?)", (SENDING, QUEUED))
+        return self._rows("channel = ? AND status IN (?, ?)", (channel, SENDING, QUEUED))
 
     def entries(self) -> list[Entry]:
         return self._rows("1")
@@ -182,27 +216,30 @@ class Ledger:
         recipients: list[str],
         message: bytes,
         resend: bool = False,
+        retry_key: str | None = None,
     ) -> int:
-        """Record a memo to send; older queued memos for the same district and kind are superseded.
+        """Record a memo to send; older queued memos for the same district, kind and channel are superseded.
 
-        A memo already recorded (queued, in flight or sent) is recorded again, under the next
-        generation, only with `resend`; otherwise that is an error (callers check `recorded`).
+        A memo already recorded (queued, in flight, sent or unconfirmed) is recorded again, under the
+        next generation, only with `resend`; otherwise that is an error (callers check `recorded`).
+        `retry_key`: stored with the row before any attempt (LINE's X-Line-Retry-Key).
         """
         with self._db() as db:
             (generation, live) = db.execute(
-                "SELECT COALESCE(MAX(generation) + 1, 0), COUNT(CASE WHEN status != ? THEN 1 END) FROM memos"
-                " WHERE district = ? AND kind = ? AND period = ? AND content_hash = ?",
-                (SUPERSEDED, key.district, key.kind, key.period, key.content_hash),
+                "SELECT COALESCE(MAX(generation) + 1, 0), COUNT(CASE WHEN status NOT IN (?, ?) THEN 1 END)"
+                " FROM memos WHERE district = ? AND kind = ? AND period = ? AND content_hash = ? AND channel = ?",
+                (*_NOT_RECORDED, key.district, key.kind, key.period, key.content_hash, key.channel),
             ).fetchone()
             if live and not resend:
                 raise ValueError(f"memo {key} is already recorded")
             db.execute(
-                "UPDATE memos SET status = ? WHERE district = ? AND kind = ? AND status = ?",
-                (SUPERSEDED, key.district, key.kind, QUEUED),
+                "UPDATE memos SET status = ? WHERE district = ? AND kind = ? AND channel = ? AND status = ?",
+                (SUPERSEDED, key.district, key.kind, key.channel, QUEUED),
             )
             cursor = db.execute(
                 "INSERT INTO memos (district, kind, period, content_hash, generation, status, as_of, file_name,"
-                " subject, sender, recipients, message, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " subject, sender, recipients, message, queued_at, channel, retry_key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     key.district,
                     key.kind,
@@ -217,6 +254,8 @@ class Ledger:
                     json.dumps(recipients),
                     message,
                     _now(),
+                    key.channel,
+                    retry_key,
                 ),
             )
             return cursor.lastrowid
@@ -237,3 +276,38 @@ class Ledger:
         """Back to the queue: the next run tries again."""
         with self._db() as db:
             db.execute("UPDATE memos SET status = ?, last_error = ? WHERE id = ?", (QUEUED, error, entry_id))
+
+    def mark_refused(self, entry_id: int, error: str) -> None:
+        """Refused for good (LINE's 4xx): 'failed', no longer counted as recorded."""
+        with self._db() as db:
+            db.execute("UPDATE memos SET status = ?, last_error = ? WHERE id = ?", (FAILED, error, entry_id))
+
+    def mark_unconfirmed(self, entry_id: int, note: str) -> None:
+        """Its fate cannot be learnt any more (retry key expired): recorded, never sent again by itself."""
+        with self._db() as db:
+            db.execute("UPDATE memos SET status = ?, last_error = ? WHERE id = ?", (UNCONFIRMED, note, entry_id))
+
+
+def _migrate_to_channels(path: Path) -> None:
+    """Rebuild a ledger table of before channels (its UNIQUE key lacks the channel), in one transaction:
+    its rows become e-mail rows. Nothing to do for a new or already migrated ledger."""
+    with closing(sqlite3.connect(path, timeout=30, isolation_level=None)) as db:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if Ledger._has_channels(db):
+                db.execute("ROLLBACK")
+                return
+            columns = ", ".join(_OLD_COLUMNS)
+            db.execute("ALTER TABLE memos RENAME TO memos_before_channels")
+            db.execute("DROP INDEX IF EXISTS memos_status")
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                db.execute(statement)
+            db.execute(
+                f"INSERT INTO memos ({columns}, channel)"
+                f" SELECT {columns}, '{EMAIL}' FROM memos_before_channels ORDER BY id"
+            )
+            db.execute("DROP TABLE memos_before_channels")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise

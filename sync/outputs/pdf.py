@@ -48,6 +48,7 @@ _DECOMPOSED_AM = re.compile(f"\u0e4d([{_ABOVE}]*)\u0e32")
 _MONTHS = "|".join(re.escape(m) for m in sorted(thai_full_months + thai_abbr_months, key=len, reverse=True))
 _DATE = re.compile(f"[๐-๙0-9]{{1,2}} (?:{_MONTHS}) [๐-๙0-9]{{4}}")
 _LONGEST_KEPT_WHOLE = 40  # longer runs (URLs, long numbers) may break where pango allows
+_OPENING_QUOTE = re.compile(r"[“‘]+[^\s“‘]")  # pango may break after “: keep it with what it opens
 _RAW_ELEMENTS = {"style", "script", "title", "head"}
 
 
@@ -170,6 +171,8 @@ def typeset_text(text: str, extra: frozenset[str] = frozenset()) -> str:
         if wbr[i]:
             out.append("<wbr>")
         escaped = html.escape(run, quote=False)
+        if not wrap[i]:
+            escaped = _OPENING_QUOTE.sub(lambda m: f'<span class="{WORD_CLASS}">{m.group()}</span>', escaped)
         out.append(f'<span class="{WORD_CLASS}">{escaped}</span>' if wrap[i] else escaped)
     return "".join(out)
 

@@ -138,14 +138,24 @@ def _parse(moment: str) -> dt.datetime | None:
     return when if when.tzinfo else clock.BANGKOK.localize(when)
 
 
+def duration(seconds: int) -> str:
+    """Whole seconds in units down to the second: 59 s, 1 min 1 s, 1 h 0 min 7 s, 2 h, 3 days 4 h."""
+    days, rest = divmod(max(seconds, 0), 86_400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days >= 2:
+        parts = [(days, "days"), (hours, "h")]
+    else:
+        parts = [(days * 24 + hours, "h"), (minutes, "min"), (secs, "s")]
+    while len(parts) > 1 and not parts[0][0]:  # no leading zero units: 5 s, not 0 h 0 min 5 s
+        parts.pop(0)
+    while len(parts) > 1 and not parts[-1][0]:  # nor trailing ones: 1 h, not 1 h 0 min 0 s
+        parts.pop()
+    return " ".join(f"{n} {unit}" for n, unit in parts)
+
+
 def _ago(delta: dt.timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 1:
-        return "less than a minute ago"
-    if minutes < 120:
-        return f"{minutes} min ago"
-    hours = minutes // 60
-    return f"{hours} h ago" if hours < 48 else f"{hours // 24} days ago"
+    return f"{duration(int(delta.total_seconds()))} ago"
 
 
 def health(
@@ -175,11 +185,12 @@ def health(
     started = _parse(last.started) or finished
     if finished is None:
         return False, f"the last run has no readable time ({last.started!r})"
-    age = now - finished
+    age = dt.timedelta(seconds=int((now - finished).total_seconds()))  # whole seconds, as printed
     limit = max_age_minutes if max_age_minutes is not None else sched.status_max_age_minutes
     if limit is not None:
         if age > dt.timedelta(minutes=limit):
-            return False, f"the last run finished {_ago(age)} ({last.finished}): older than the {limit} min allowed"
+            allowed = duration(limit * 60)
+            return False, f"the last run finished {_ago(age)} ({last.finished}): older than the {allowed} allowed"
     else:
         due = scheduled_between(SYNC, started, now - dt.timedelta(minutes=sched.status_grace_minutes), sched, 1)
         if due:

@@ -1,4 +1,5 @@
-"""``python -m tests.sheets_server --port N [--credentials-out FILE] [--quota-per-minute N]``
+"""``python -m tests.sheets_server --port N [--credentials-out FILE] [--google-quotas]
+[--quota-per-minute N] [--project-quota-per-minute N]``
 
 Prints the server URL (``http://127.0.0.1:PORT``) as the first line of stdout, then serves until
 interrupted (SIGINT/SIGTERM)."""
@@ -22,10 +23,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="client_email of the written credentials")
     parser.add_argument("--quota-per-minute", type=int, default=None,
                         help="per-user Sheets read and write requests per minute (default: unlimited)")
+    parser.add_argument("--project-quota-per-minute", type=int, default=None,
+                        help="per-project Sheets read and write requests per minute (default: unlimited)")
+    parser.add_argument("--google-quotas", action="store_true",
+                        help="Google's default quotas: 60 per user and 300 per project, reads and writes each")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
 
-    server = SheetsServer(port=args.port, quota_per_minute=args.quota_per_minute, verbose=args.verbose)
+    server = SheetsServer(port=args.port, quota_per_minute=args.quota_per_minute,
+                          project_quota_per_minute=args.project_quota_per_minute, google_quotas=args.google_quotas,
+                          verbose=args.verbose)
     if args.credentials_out:
         server.write_credentials(args.credentials_out, client_email=args.client_email)
     print(server.url, flush=True)

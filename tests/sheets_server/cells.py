@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .ranges import shared
+
 EPOCH = dt.datetime(1899, 12, 30)
 DATE_TYPES = ("DATE", "TIME", "DATE_TIME")
 
@@ -55,14 +57,22 @@ class ErrorValue:
         }.get(self.code, "ERROR")
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A non-empty cell. ``value`` is str, int, float or bool; formula cells keep ``value`` None and are
-    evaluated when read. ``fmt`` is a Sheets NumberFormat dict ({"type": ..., "pattern": ...})."""
+    evaluated when read. ``fmt`` is a Sheets NumberFormat dict ({"type": ..., "pattern": ...}), shared
+    by the cells that have the same one. Cells are never changed, so they may be shared too."""
 
     value: Any = None
     formula: str | None = None
     fmt: dict | None = None
+
+    def __post_init__(self) -> None:
+        if self.fmt is not None:
+            object.__setattr__(self, "fmt", shared(self.fmt))
+
+    def __deepcopy__(self, memo: dict) -> Cell:
+        return self  # never changed: a snapshot of a sheet may share it
 
     def user_entered_value(self) -> dict:
         if self.formula is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import ApiError
+from .errors import field_violation, invalid_value
 from .store import Store
 
 
@@ -35,13 +35,12 @@ class Ctx:
         value = self.q(name, default)
         if value is not None and value not in allowed:
             snake = "".join("_" + ch.lower() if ch.isupper() else ch for ch in name)
-            raise ApiError(400, f"Invalid value at '{snake}' "
-                                f"(type.googleapis.com/google.apps.sheets.v4.{proto}), \"{value}\"")
+            raise invalid_value(snake, proto, value)
         return value
 
     def json_body(self) -> dict:
         if self.body is None:
             return {}
         if not isinstance(self.body, dict):
-            raise ApiError(400, "Invalid JSON payload received. Expected an object.")
+            raise field_violation('Invalid JSON payload received. Unknown name "": Root element must be a message.')
         return self.body

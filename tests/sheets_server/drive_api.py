@@ -184,7 +184,7 @@ def files_copy(ctx: Ctx) -> tuple[int, dict]:
     snap = source.snapshot()
     ss = ctx.store.create(body.get("name") or f"Copy of {source.name}", ctx.email or "",
                           mime_type=source.mime_type, sheets=[])
-    ss.props, ss.sheets = snap
+    ss.restore(snap)  # sheets, developer metadata and charts come along
     ss.props["title"] = body.get("name") or f"Copy of {source.name}"
     ss.parents = [str(p) for p in body.get("parents") or source.parents]
     return 200, _masked(ctx, file_json(ss, ctx.email), FILE_DEFAULT_FIELDS)

@@ -1,7 +1,11 @@
 """Errors in the shapes Google's APIs answer with.
 
 * Sheets v4 (and this emulator's own routes): ``{"error": {"code", "message", "status"}}``; a quota error
-  also carries Google's ``details`` (an ErrorInfo).
+  also carries Google's ``details`` (an ErrorInfo), and a request Google cannot even decode (bad JSON, a
+  value of the wrong type, an unknown enum value: "Invalid value at ...", "Invalid JSON payload
+  received. ...") a ``google.rpc.BadRequest`` with one field violation, as recorded from Google. A 400
+  about what a well-formed request asks for ("Unable to parse range", "Invalid requests[0].addSheet:
+  ...") has no ``details``, as recorded too.
 * Drive v3 keeps its classic envelope: ``{"error": {"code", "message", "errors": [{"domain", "reason",
   "message", ...}]}}``.
 * The OAuth token endpoint answers ``{"error": "invalid_grant", "error_description": ...}``.
@@ -9,6 +13,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 STATUS_BY_CODE = {
@@ -59,7 +64,7 @@ MISSING_CREDENTIALS = (
 
 class ApiError(Exception):
     def __init__(self, code: int, message: str | None = None, status: str | None = None, *,
-                 reason: str | None = None, location: str | None = None,
+                 reason: str | None = None, location: str | None = None, domain: str = "global",
                  details: list[dict] | None = None, headers: dict[str, str] | None = None):
         super().__init__(message or DEFAULT_MESSAGE.get(code, ""))
         self.code = code
@@ -67,12 +72,13 @@ class ApiError(Exception):
         self.status = status or STATUS_BY_CODE.get(code, "UNKNOWN")
         self.reason = reason
         self.location = location
+        self.domain = domain
         self.details = details
         self.headers = headers or {}
 
     def body(self, api: str) -> dict[str, Any]:
         if api == "drive":
-            item: dict[str, Any] = {"message": self.message, "domain": "global",
+            item: dict[str, Any] = {"message": self.message, "domain": self.domain,
                                     "reason": self.reason or DRIVE_REASON.get(self.code, "error")}
             if self.location:
                 item["locationType"] = "parameter"
@@ -90,34 +96,25 @@ def bad_request(message: str) -> ApiError:
     return ApiError(400, message)
 
 
+def field_violation(message: str, field: str | None = None) -> ApiError:
+    """A 400 for a request that could not be decoded, with Google's BadRequest details."""
+    violation = {"field": field, "description": message} if field else {"description": message}
+    details = [{"@type": "type.googleapis.com/google.rpc.BadRequest", "fieldViolations": [violation]}]
+    return ApiError(400, message, details=details)
+
+
+def invalid_value(field: str, type_name: str, value: Any) -> ApiError:
+    """Google's answer to a JSON or query value of the wrong type or an unknown enum value, e.g.
+    ``Invalid value at 'data.values' (type.googleapis.com/google.protobuf.ListValue), "X"``. Enum types
+    are named by their Sheets v4 message (``"Dimension"``), others in full (``"google.protobuf.ListValue"``)."""
+    full = type_name if "." in type_name else f"google.apps.sheets.v4.{type_name}"
+    shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else f'"{value}"'
+    return field_violation(f"Invalid value at '{field}' (type.googleapis.com/{full}), {shown}", field)
+
+
 def not_found(message: str = "Requested entity was not found.") -> ApiError:
     return ApiError(404, message)
 
 
 def permission_denied() -> ApiError:
     return ApiError(403, "The caller does not have permission")
-
-
-def quota_exceeded(kind: str, limit: int, email: str) -> ApiError:
-    """Google's answer once a user's per-minute Sheets quota is used up (``kind`` is "Read" or "Write")."""
-    metric = f"sheets.googleapis.com/{kind.lower()}_requests"
-    message = (f"Quota exceeded for quota metric '{kind} requests' and limit '{kind} requests per minute per "
-               f"user' of service 'sheets.googleapis.com' for consumer 'project_number:000000000000'.")
-    details = [{
-        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-        "reason": "RATE_LIMIT_EXCEEDED",
-        "domain": "googleapis.com",
-        "metadata": {
-            "quota_location": "global",
-            "quota_metric": metric,
-            "quota_limit": f"{kind}RequestsPerMinutePerUser",
-            "quota_limit_value": str(limit),
-            "consumer": "projects/000000000000",
-            "service": "sheets.googleapis.com",
-        },
-    }, {
-        "@type": "type.googleapis.com/google.rpc.Help",
-        "links": [{"description": "Request a higher quota limit.",
-                   "url": "https://cloud.google.com/docs/quota#requesting_higher_quota"}],
-    }]
-    return ApiError(429, message, "RESOURCE_EXHAUSTED", details=details)

@@ -85,6 +85,18 @@ def apply_mask(obj: Any, mask: Mask | None) -> Any:
     return {k: apply_mask(v, mask[k]) for k, v in obj.items() if k in mask}
 
 
+def selects(mask: Mask | None, *path: str) -> bool:
+    """Whether the mask takes the field at ``path`` (itself, a part of it, or a parent whole)."""
+    node = mask
+    for key in path:
+        if node is None or "*" in node:
+            return True
+        if key not in node:
+            return False
+        node = node[key]
+    return True
+
+
 def update_masked(target: dict, source: dict, mask: Mask | None) -> None:
     """Copy the masked fields of ``source`` into ``target``; a masked field absent from ``source`` is
     cleared (Google's update semantics)."""

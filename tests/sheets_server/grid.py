@@ -7,7 +7,7 @@ from typing import Any
 
 from .a1 import A1Range, col_letters, format_range
 from .cells import SKIP, Cell, ErrorValue, cell_from_input, render_plain, typed_value
-from .errors import bad_request
+from .errors import bad_request, invalid_value
 from .formulas import Evaluator, Unsupported
 from .store import Sheet, Spreadsheet
 
@@ -41,7 +41,7 @@ def effective_value(cell: Cell, ev: Evaluator, title: str, row: int, col: int) -
 
 def number_format(sheet: Sheet, cell: Cell | None, row: int, col: int) -> dict | None:
     """A numberFormat set on the cell (repeatCell) wins over the one detected from typed input."""
-    explicit = sheet.formats.get((row, col), {}).get("numberFormat")
+    explicit = (sheet.formats.get(row, col) or {}).get("numberFormat")
     return explicit or (cell.fmt if cell is not None else None)
 
 
@@ -130,12 +130,15 @@ def read_range(ss: Spreadsheet, sheet: Sheet, rng: A1Range, render: str, dt_rend
     return result
 
 
-def as_rows(values: Any, major: str) -> list[list[Any]]:
+def as_rows(values: Any, major: str, field: str = "data.values") -> list[list[Any]]:
+    """The rows of a ValueRange's ``values`` (a list of lists; ``field`` names it in Google's error)."""
     if values is None:
         return []
-    if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
-        raise bad_request("Invalid value at 'data.values' (type.googleapis.com/google.protobuf.ListValue), "
-                          "values must be a list of lists")
+    if not isinstance(values, list):
+        raise invalid_value(field, "google.protobuf.ListValue", values)
+    for i, row in enumerate(values):
+        if not isinstance(row, list):
+            raise invalid_value(f"{field}[{i}]", "google.protobuf.ListValue", row)
     if major == "COLUMNS":
         height = max((len(col) for col in values), default=0)
         return [[col[i] if i < len(col) else None for col in values] for i in range(height)]
@@ -143,11 +146,11 @@ def as_rows(values: Any, major: str) -> list[list[Any]]:
 
 
 def write_range(ss: Spreadsheet, sheet: Sheet, rng: A1Range, values: Any, major: str, input_option: str,
-                grow: bool = False, dry_run: bool = False) -> dict:
+                grow: bool = False, dry_run: bool = False, field: str = "data.values") -> dict:
     """Write values from the range's top-left cell. A multi-cell range bounds the write; data may not go
     past the grid unless ``grow`` (append, and the emulator's own helpers) is set. Everything is checked
     before anything changes; ``dry_run`` stops after the checks."""
-    rows = as_rows(values, major)
+    rows = as_rows(values, major, field)
     if rng.starts_outside(sheet.rows, sheet.cols) and not grow:
         raise grid_limits_error(rng, sheet)
     height = len(rows)
@@ -168,7 +171,7 @@ def write_range(ss: Spreadsheet, sheet: Sheet, rng: A1Range, values: Any, major:
             try:
                 option = input_option
                 if option == "USER_ENTERED" and sheet.formats and isinstance(value, str):
-                    explicit = sheet.formats.get((r0 + i, c0 + j), {}).get("numberFormat") or {}
+                    explicit = (sheet.formats.get(r0 + i, c0 + j) or {}).get("numberFormat") or {}
                     if explicit.get("type") == "TEXT":
                         option = "RAW"  # a plain-text cell keeps what was typed ("0812345678", "=x")
                 cell = cell_from_input(value, option)
@@ -282,20 +285,24 @@ def cell_data(sheet: Sheet, ss: Spreadsheet, ev: Evaluator, r: int, c: int) -> d
         formatted = render_cell(cell, ev, sheet.title, r, c, "FORMATTED_VALUE", "FORMATTED_STRING",
                                 number_format(sheet, cell, r, c))
         out["formattedValue"] = formatted
-    fmt = dict(sheet.formats.get((r, c), {}))
+    fmt = dict(sheet.formats.get(r, c) or {})
     if cell is not None and cell.fmt and "numberFormat" not in fmt:
         fmt["numberFormat"] = dict(cell.fmt)
     if fmt:
         out["userEnteredFormat"] = fmt
-    if (r, c) in sheet.validations:
-        out["dataValidation"] = sheet.validations[(r, c)]
+    rule = sheet.validations.get(r, c)
+    if rule is not None:
+        out["dataValidation"] = rule
+    note = sheet.notes.get(r, c)
+    if note is not None:
+        out["note"] = note
     return out
 
 
 def grid_data(ss: Spreadsheet, sheet: Sheet, r1: int, c1: int, r2: int, c2: int, ev: Evaluator) -> dict:
     keys = set(cells_in_box(sheet, r1, c1, r2, c2))
-    keys |= {k for k in sheet.formats if r1 <= k[0] <= r2 and c1 <= k[1] <= c2}
-    keys |= {k for k in sheet.validations if r1 <= k[0] <= r2 and c1 <= k[1] <= c2}
+    for attribute in sheet.attributes():
+        keys.update(attribute.cells(r1, c1, r2, c2))
     data: dict[str, Any] = {}
     if r1 > 1:
         data["startRow"] = r1 - 1
@@ -313,6 +320,27 @@ def grid_data(ss: Spreadsheet, sheet: Sheet, r1: int, c1: int, r2: int, c2: int,
             row_data.append({"values": [cell_data(sheet, ss, ev, r, c)
                                         for c in range(c1, last_col_by_row[r] + 1)]})
         data["rowData"] = row_data
-    data["rowMetadata"] = [{"pixelSize": 21} for _ in range(r1, r2 + 1)]
-    data["columnMetadata"] = [{"pixelSize": 100} for _ in range(c1, c2 + 1)]
+    data["rowMetadata"] = [{"pixelSize": 21, **(sheet.row_props.get(r, 1) or {})} for r in range(r1, r2 + 1)]
+    data["columnMetadata"] = [{"pixelSize": 100, **(sheet.col_props.get(c, 1) or {})} for c in range(c1, c2 + 1)]
     return data
+
+
+def trim_row_data(data: dict) -> None:
+    """After a field mask: drop the empty cells at the end of each row, then the empty rows at the end,
+    then an empty ``rowData`` (``fields=sheets.data.rowData.values.note`` on a sheet without notes
+    answers ``"data": [{}]``, as recorded from Google)."""
+    rows = data.get("rowData")
+    if rows is None:
+        return
+    for row in rows:
+        values = row.get("values")
+        if values is None:
+            continue
+        while values and not values[-1]:
+            values.pop()
+        if not values:
+            del row["values"]
+    while rows and not rows[-1]:
+        rows.pop()
+    if not rows:
+        del data["rowData"]

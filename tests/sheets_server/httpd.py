@@ -1,20 +1,17 @@
-"""The HTTP side: routing, bearer tokens, per-user quotas, injected faults, request statistics.
+"""The HTTP side: routing, bearer tokens, and where the controls (controls.py: statistics, faults,
+quotas) act on a request.
 
 Order of checks for an API request (as Google's front end does it, with faults first): route -> count ->
-injected fault -> authentication (401) -> per-minute quota (429) -> the handler (404/403/400/...).
+injected fault -> authentication (401) -> per-minute quotas (429) -> the handler (404/403/400/...).
 """
 
 from __future__ import annotations
 
 import base64
-import collections
 import json
 import re
-import secrets
 import socket
 import sys
-import threading
-import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,15 +19,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import drive_api, sheets_api
+from . import drive_api, metadata_api, sheets_api, values_api
 from .context import Ctx
-from .errors import MISSING_CREDENTIALS, ApiError, quota_exceeded
+from .controls import bucket_of
+from .errors import MISSING_CREDENTIALS, ApiError, field_violation
+from .faults import Fault
 from .fields import MaskError, apply_mask, parse_mask
-from .store import Store
-
-READ_KINDS = {"spreadsheets.get", "values.get", "values.batchGet"}
-WRITE_KINDS = {"spreadsheets.create", "spreadsheets.batchUpdate", "values.update", "values.batchUpdate",
-               "values.clear", "values.batchClear", "values.append"}
 
 _ID = r"([A-Za-z0-9_\-]+)"
 
@@ -55,19 +49,25 @@ ROUTES = [
     _r("GET", rf"/v4/spreadsheets/{_ID}", "spreadsheets.get", "sheets", sheets_api.spreadsheets_get, "id"),
     _r("POST", rf"/v4/spreadsheets/{_ID}:batchUpdate", "spreadsheets.batchUpdate", "sheets",
        sheets_api.spreadsheets_batch_update, "id"),
+    _r("GET", rf"/v4/spreadsheets/{_ID}/developerMetadata/(\d+)", "developerMetadata.get", "sheets",
+       metadata_api.developer_metadata_get, "id", "metadataId"),
+    _r("POST", rf"/v4/spreadsheets/{_ID}/developerMetadata:search", "developerMetadata.search", "sheets",
+       metadata_api.developer_metadata_search, "id"),
+    _r("POST", rf"/v4/spreadsheets/{_ID}/values:batchGetByDataFilter", "values.batchGetByDataFilter", "sheets",
+       metadata_api.values_batch_get_by_data_filter, "id"),
     _r("GET", rf"/v4/spreadsheets/{_ID}/values:batchGet", "values.batchGet", "sheets",
-       sheets_api.values_batch_get, "id"),
+       values_api.values_batch_get, "id"),
     _r("POST", rf"/v4/spreadsheets/{_ID}/values:batchUpdate", "values.batchUpdate", "sheets",
-       sheets_api.values_batch_update, "id"),
+       values_api.values_batch_update, "id"),
     _r("POST", rf"/v4/spreadsheets/{_ID}/values:batchClear", "values.batchClear", "sheets",
-       sheets_api.values_batch_clear, "id"),
+       values_api.values_batch_clear, "id"),
     _r("POST", rf"/v4/spreadsheets/{_ID}/values/(.+):clear", "values.clear", "sheets",
-       sheets_api.values_clear, "id", "range"),
+       values_api.values_clear, "id", "range"),
     _r("POST", rf"/v4/spreadsheets/{_ID}/values/(.+):append", "values.append", "sheets",
-       sheets_api.values_append, "id", "range"),
-    _r("GET", rf"/v4/spreadsheets/{_ID}/values/(.+)", "values.get", "sheets", sheets_api.values_get,
+       values_api.values_append, "id", "range"),
+    _r("GET", rf"/v4/spreadsheets/{_ID}/values/(.+)", "values.get", "sheets", values_api.values_get,
        "id", "range"),
-    _r("PUT", rf"/v4/spreadsheets/{_ID}/values/(.+)", "values.update", "sheets", sheets_api.values_update,
+    _r("PUT", rf"/v4/spreadsheets/{_ID}/values/(.+)", "values.update", "sheets", values_api.values_update,
        "id", "range"),
     _r("GET", r"/drive/v3/files", "drive.files.list", "drive", drive_api.files_list),
     _r("POST", r"/drive/v3/files", "drive.files.create", "drive", drive_api.files_create),
@@ -93,160 +93,6 @@ def match_route(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         if m:
             return route, {name: unquote(value) for name, value in zip(route.names, m.groups(), strict=True)}
     return None
-
-
-# --------------------------------------------------------------------------------------------------
-# Faults, quotas, statistics
-# --------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Fault:
-    """An injected failure for the next ``count`` matching requests (``count`` None: until cleared).
-
-    ``status``: answer with this HTTP status in the API's error format; ``delay``: sleep this many
-    seconds first (then answer normally unless ``status``/``drop`` is set); ``drop``: close the
-    connection without answering. ``kind`` limits it to one request kind (``"values.*"`` matches a
-    prefix); without a kind it applies to every Sheets and Drive request (never to ``oauth.token``
-    unless named). ``spreadsheet_id`` limits it to one file."""
-
-    status: int | None = None
-    delay: float | None = None
-    drop: bool = False
-    count: int | None = 1
-    kind: str | None = None
-    spreadsheet_id: str | None = None
-    message: str | None = None
-
-    def matches(self, kind: str, spreadsheet_id: str | None) -> bool:
-        if self.spreadsheet_id is not None and self.spreadsheet_id != spreadsheet_id:
-            return False
-        if self.kind is None:
-            return kind != "oauth.token"
-        if self.kind.endswith("*"):
-            return kind.startswith(self.kind[:-1])
-        return kind == self.kind
-
-    def as_dict(self) -> dict:
-        return {"status": self.status, "delay": self.delay, "drop": self.drop, "count": self.count,
-                "kind": self.kind, "spreadsheetId": self.spreadsheet_id, "message": self.message}
-
-
-class Controls:
-    """Mutable test controls shared by all request threads."""
-
-    def __init__(self, store: Store, quota_per_minute: int | None):
-        self.store = store
-        self.lock = threading.Lock()
-        self.tokens: dict[str, str] = {}
-        self.faults: list[Fault] = []
-        self.initial_quota = quota_per_minute
-        self.quota: dict[str, int | None] = {"read": quota_per_minute, "write": quota_per_minute}
-        self.windows: dict[tuple[str, str], collections.deque] = {}
-        self.reset_stats()
-
-    # --- stats ----------------------------------------------------------------------------------------
-    def reset_stats(self) -> None:
-        with self.lock:
-            self.total = 0
-            self.by_kind: collections.Counter = collections.Counter()
-            self.by_spreadsheet: collections.Counter = collections.Counter()
-            self.by_user: collections.Counter = collections.Counter()
-            self.by_status: collections.Counter = collections.Counter()
-            self.throttled = 0
-            self.throttled_by_kind: collections.Counter = collections.Counter()
-            self.faults_injected = 0
-            self.log: collections.deque = collections.deque(maxlen=1000)
-
-    def count(self, kind: str, spreadsheet_id: str | None) -> None:
-        with self.lock:
-            self.total += 1
-            self.by_kind[kind] += 1
-            if spreadsheet_id:
-                self.by_spreadsheet[spreadsheet_id] += 1
-
-    def finish(self, kind: str, method: str, path: str, status: int | str, email: str | None) -> None:
-        with self.lock:
-            self.by_status[str(status)] += 1
-            if email:
-                self.by_user[email] += 1
-            self.log.append({"kind": kind, "method": method, "path": path, "status": status, "user": email})
-
-    def stats(self) -> dict:
-        with self.lock:
-            return {
-                "total": self.total,
-                "by_kind": dict(self.by_kind),
-                "by_spreadsheet": dict(self.by_spreadsheet),
-                "by_user": dict(self.by_user),
-                "by_status": dict(self.by_status),
-                "reads": sum(n for k, n in self.by_kind.items() if k in READ_KINDS),
-                "writes": sum(n for k, n in self.by_kind.items() if k in WRITE_KINDS),
-                "throttled": self.throttled,
-                "throttled_by_kind": dict(self.throttled_by_kind),
-                "faults_injected": self.faults_injected,
-                "quota_per_minute": dict(self.quota),
-                "requests": list(self.log),
-            }
-
-    # --- faults ---------------------------------------------------------------------------------------
-    def add_fault(self, fault: Fault) -> None:
-        with self.lock:
-            self.faults.append(fault)
-
-    def take_fault(self, kind: str, spreadsheet_id: str | None) -> Fault | None:
-        with self.lock:
-            for fault in self.faults:
-                if fault.matches(kind, spreadsheet_id):
-                    if fault.count is not None:
-                        fault.count -= 1
-                        if fault.count <= 0:
-                            self.faults.remove(fault)
-                    self.faults_injected += 1
-                    return fault
-        return None
-
-    # --- quota ----------------------------------------------------------------------------------------
-    def set_quota(self, read: int | None, write: int | None) -> None:
-        with self.lock:
-            self.quota = {"read": read, "write": write}
-            self.windows.clear()
-
-    def check_quota(self, kind: str, email: str) -> None:
-        bucket = "read" if kind in READ_KINDS else "write" if kind in WRITE_KINDS else None
-        if bucket is None:
-            return
-        with self.lock:
-            limit = self.quota[bucket]
-            if limit is None:
-                return
-            now = self.store.monotonic()
-            window = self.windows.setdefault((email, bucket), collections.deque())
-            while window and window[0] <= now - 60:
-                window.popleft()
-            if len(window) >= limit:
-                self.throttled += 1
-                self.throttled_by_kind[kind] += 1
-                raise quota_exceeded(bucket.capitalize(), limit, email)
-            window.append(now)
-
-    # --- tokens ---------------------------------------------------------------------------------------
-    def issue_token(self, email: str) -> str:
-        token = "ya29.emulator-" + secrets.token_urlsafe(24)
-        with self.lock:
-            self.tokens[token] = email
-        return token
-
-    def email_for(self, token: str) -> str | None:
-        with self.lock:
-            return self.tokens.get(token)
-
-    def reset(self) -> None:
-        with self.lock:
-            self.faults.clear()
-            self.quota = {"read": self.initial_quota, "write": self.initial_quota}
-            self.windows.clear()
-        self.reset_stats()
 
 
 def _jwt_subject(assertion: str) -> str:
@@ -358,36 +204,20 @@ class Handler(BaseHTTPRequestHandler):
         status: int | str = 500
         try:
             fault = self.emu.controls.take_fault(route.kind, spreadsheet_id)
-            if fault is not None:
-                if fault.delay:
-                    time.sleep(fault.delay)
-                if fault.drop:
-                    status = "dropped"
-                    self._drop()
-                    return
-                if fault.status:
-                    status = fault.status
-                    error = ApiError(fault.status, fault.message)
-                    if fault.status == 429 and not fault.message:
-                        error = quota_exceeded("Read" if route.kind in READ_KINDS else "Write", 60, "")
-                    self._send(fault.status, error.body(route.api))
-                    return
+            if fault is not None and fault.delay:
+                self.emu.controls.stopping.wait(fault.delay)
+            if fault is not None and not fault.after and (fault.drop or fault.status):
+                status = self._inject(fault, route)
+                return
             if route.api == "oauth":
                 status, body = self._token(raw_body)
-                self._send(status, body)
+            else:
+                email = self._authenticate()
+                self.emu.controls.check_quota(route.kind, email)
+                status, body = self._handle(route, params, query, raw_body, email)
+            if fault is not None and (fault.drop or fault.status):
+                status = self._inject(fault, route)  # after: the request was handled, its answer is lost
                 return
-            email = self._authenticate()
-            self.emu.controls.check_quota(route.kind, email)
-            body_obj = self._json(raw_body)
-            ctx = Ctx(store=self.emu.store, email=email, query=query, body=body_obj, params=params)
-            with self.emu.store.lock:
-                assert route.handler is not None
-                status, body = route.handler(ctx)
-            if route.api == "sheets" and body is not None and query.get("fields"):
-                try:
-                    body = apply_mask(body, parse_mask(query["fields"][0]))
-                except MaskError:
-                    raise ApiError(400, f"Invalid field selection {query['fields'][0]}") from None
             self._send(status, body)
         except ApiError as exc:
             status = exc.code
@@ -400,6 +230,28 @@ class Handler(BaseHTTPRequestHandler):
             self._send(500, ApiError(500, f"Internal error encountered. (emulator: {exc!r})").body(route.api))
         finally:
             self.emu.controls.finish(route.kind, self.command, path, status, email)
+
+    def _handle(self, route: Route, params: dict[str, str], query: dict[str, list[str]], raw_body: bytes,
+                email: str) -> tuple[int, Any]:
+        ctx = Ctx(store=self.emu.store, email=email, query=query, body=self._json(raw_body), params=params)
+        with self.emu.store.lock:
+            assert route.handler is not None
+            status, body = route.handler(ctx)
+        if route.api == "sheets" and body is not None and query.get("fields"):
+            try:
+                body = apply_mask(body, parse_mask(query["fields"][0]))
+            except MaskError:
+                raise ApiError(400, f"Invalid field selection {query['fields'][0]}") from None
+        return status, body
+
+    def _inject(self, fault: Fault, route: Route) -> int | str:
+        """Drop the connection or answer the fault's status; returns what the request log records."""
+        if fault.drop:
+            self._drop()
+            return "dropped"
+        assert fault.status is not None
+        self._send(fault.status, fault.error(route.api, bucket_of(route.kind)).body(route.api))
+        return fault.status
 
     def _authenticate(self) -> str:
         header = self.headers.get("Authorization", "")
@@ -420,7 +272,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             return json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ApiError(400, f"Invalid JSON payload received. {exc}") from None
+            raise field_violation(f"Invalid JSON payload received. {exc}") from None
 
     def _token(self, raw: bytes) -> tuple[int, dict]:
         form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
@@ -459,4 +311,4 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-__all__ = ["EmulatorHTTPServer", "Controls", "Fault", "ROUTES"]
+__all__ = ["EmulatorHTTPServer", "ROUTES"]

@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from . import sheets_api
 from .a1 import A1Range, RangeError, parse_cells
+from .batch.sheets import req_add_sheet
+from .controls import Controls, google_limits
 from .errors import ApiError
+from .faults import Fault
 from .grid import RENDER_OPTIONS, read_box, write_range
-from .httpd import Controls, EmulatorHTTPServer, Fault
+from .httpd import EmulatorHTTPServer
+from .render import spreadsheet_json
 from .store import DEFAULT_COLS, DEFAULT_ROWS, Spreadsheet, Store, rfc3339
 
 DEFAULT_CLIENT_EMAIL = "sheets-sync@khoknongna-test.iam.gserviceaccount.com"
@@ -31,9 +34,13 @@ class SheetsServer:
     [['ชื่อ', 'อำเภอ']]
     """
 
-    def __init__(self, port: int = 0, quota_per_minute: int | None = None, *, verbose: bool = False):
+    def __init__(self, port: int = 0, quota_per_minute: int | None = None, *,
+                 project_quota_per_minute: int | None = None, google_quotas: bool = False, verbose: bool = False):
+        """``quota_per_minute``: Sheets read and write requests a minute per user (None: unlimited);
+        ``project_quota_per_minute``: the same per project; ``google_quotas``: Google's defaults (60 per
+        user, 300 per project) for the limits not given. All off by default (see quotas.py)."""
         self.store = Store()
-        self.controls = Controls(self.store, quota_per_minute)
+        self.controls = Controls(self.store, *google_limits(quota_per_minute, project_quota_per_minute, google_quotas))
         self._httpd = EmulatorHTTPServer(("127.0.0.1", port), self, verbose=verbose)
         self._thread: threading.Thread | None = None
 
@@ -61,6 +68,7 @@ class SheetsServer:
         self._httpd.serve_forever(poll_interval=0.2)
 
     def stop(self) -> None:
+        self.controls.stopping.set()  # ends injected delays early
         if self._thread is not None:
             self._httpd.shutdown()
             self._thread.join(timeout=5)
@@ -141,7 +149,7 @@ class SheetsServer:
         """Add a tab (as an officer would); returns its sheetId. Bumps modifiedTime."""
         with self.store.lock:
             ss = self._file(spreadsheet_id)
-            reply = sheets_api.req_add_sheet(ss, {"properties": {"title": title, "gridProperties": {
+            reply = req_add_sheet(ss, {"properties": {"title": title, "gridProperties": {
                 "rowCount": rows, "columnCount": cols}}}, "", ss.owner)
             self.store.touch(ss, OFFICER_EMAIL)
             return reply["addSheet"]["properties"]["sheetId"]
@@ -180,7 +188,7 @@ class SheetsServer:
         """The spreadsheets.get JSON as the owner sees it (formats, validations, protected ranges)."""
         with self.store.lock:
             ss = self._file(spreadsheet_id)
-            return sheets_api.spreadsheet_json(ss, ss.owner, include_grid_data)
+            return spreadsheet_json(ss, ss.owner, include_grid_data)
 
     def modified_time(self, spreadsheet_id: str) -> str:
         with self.store.lock:
@@ -199,35 +207,85 @@ class SheetsServer:
     # --- test controls --------------------------------------------------------------------------------
     def stats(self) -> dict:
         """Requests by kind, by spreadsheet id, by user and by status; ``throttled`` (429s from the
-        quota), ``faults_injected``, ``reads``/``writes`` (Sheets quota buckets) and a ``requests`` log."""
+        quotas) and ``throttled_by_kind``, ``faults_injected`` and ``faults_by_kind``, ``reads``/``writes``
+        (Sheets quota buckets), ``quota_per_minute`` and ``project_quota_per_minute`` (the limits),
+        ``stored`` (files, sheets, cells, runs of formats/rules/notes) and a ``requests`` log (the last
+        1,000)."""
         return self.controls.stats()
 
     def reset(self, data: bool = False) -> None:
-        """Zero the counters, forget injected faults and quota usage (the quota returns to the
+        """Zero the counters, forget injected faults and quota usage (the limits return to the
         constructor's); with ``data`` also drop every file. Issued tokens stay valid."""
         self.controls.reset()
         if data:
             self.store.clear()
 
+    # --- faults (see faults.py) -------------------------------------------------------------------------
     def add_fault(self, status: int | None = None, *, delay: float | None = None, drop: bool = False,
-                  count: int | None = 1, kind: str | None = None, spreadsheet_id: str | None = None,
-                  message: str | None = None) -> None:
-        """Make the next ``count`` matching requests fail (see :class:`Fault`)."""
-        if status is None and delay is None and not drop:
-            raise ValueError("a fault needs a status, a delay or drop=True")
-        self.controls.add_fault(Fault(status, delay, drop, count, kind, spreadsheet_id, message))
+                  count: int | None = 1, kind: str | Sequence[str] | None = None,
+                  spreadsheet_id: str | None = None, message: str | None = None, after: bool = False) -> Fault:
+        """Make the next ``count`` matching requests fail (``count=None``: all of them until cleared):
+        answer ``status`` in the API's error format, ``drop`` the connection, or first wait ``delay``
+        seconds; ``after``: only once the request was handled (a write lands, its answer is lost).
+        ``kind``: a request kind, a ``"values.*"`` prefix or a list; ``spreadsheet_id``: one file."""
+        fault = Fault(status, delay, drop, count, kind, spreadsheet_id, message, after)
+        self.controls.add_fault(fault)
+        return fault
+
+    def fail_every_request(self, status: int = 429) -> Fault:
+        """Every Sheets and Drive request answers ``status`` (default 429) until :meth:`clear_faults`."""
+        return self.add_fault(status, count=None)
+
+    def fail_method(self, kind: str | Sequence[str], status: int = 503, *, count: int | None = None,
+                    spreadsheet_id: str | None = None) -> Fault:
+        """Requests of ``kind`` (e.g. ``"values.batchUpdate"``, ``"spreadsheets.batchUpdate"``) answer
+        ``status`` (429 or a 5xx), every time unless ``count``."""
+        return self.add_fault(status, kind=kind, count=count, spreadsheet_id=spreadsheet_id)
+
+    def time_out(self, spreadsheet_id: str | None = None, *, seconds: float = 5.0, kind: str | None = None,
+                 count: int | None = None) -> Fault:
+        """A read timeout: requests on ``spreadsheet_id`` (or of ``kind``) wait ``seconds`` (more than the
+        client's timeout) and then get no answer (the connection is closed)."""
+        return self.add_fault(delay=seconds, drop=True, kind=kind, spreadsheet_id=spreadsheet_id, count=count)
+
+    def drop_connections(self, kind: str | Sequence[str] | None = None, *, spreadsheet_id: str | None = None,
+                         count: int | None = None) -> Fault:
+        """Close the connection without an answer, e.g. ``drop_connections("drive.files.list")`` or
+        ``drop_connections(spreadsheet_id=sid)``; every time unless ``count``."""
+        return self.add_fault(drop=True, kind=kind, spreadsheet_id=spreadsheet_id, count=count)
 
     def clear_faults(self) -> None:
-        with self.controls.lock:
-            self.controls.faults.clear()
+        self.controls.clear_faults()
 
+    def faults(self) -> list[dict]:
+        """The faults still waiting, as JSON-ready dicts."""
+        return self.controls.fault_list()
+
+    # --- quotas (see quotas.py) -------------------------------------------------------------------------
     def set_quota(self, per_minute: int | None = None, *, read_per_minute: int | None = None,
                   write_per_minute: int | None = None) -> None:
         """Per-user requests per minute for Sheets reads and writes (None: unlimited). A batch counts as
-        one request; Drive calls do not count."""
+        one request; Drive calls do not count. The per-project limits are left as they are."""
         read = read_per_minute if read_per_minute is not None else per_minute
         write = write_per_minute if write_per_minute is not None else per_minute
-        self.controls.set_quota(read, write)
+        self.controls.set_quotas(per_user={"read": read, "write": write})
+
+    def set_project_quota(self, per_minute: int | None = None, *, read_per_minute: int | None = None,
+                          write_per_minute: int | None = None) -> None:
+        """Per-project requests per minute (all users whose address names the same project), like
+        :meth:`set_quota`."""
+        read = read_per_minute if read_per_minute is not None else per_minute
+        write = write_per_minute if write_per_minute is not None else per_minute
+        self.controls.set_quotas(per_project={"read": read, "write": write})
+
+    def set_google_quotas(self, on: bool = True) -> None:
+        """Google's default limits (60 read and 60 write requests a minute per user, 300 of each per
+        project), or none at all with ``on=False``."""
+        self.controls.set_quotas(*google_limits(None, None, on))
+
+    def quotas(self) -> dict:
+        """``{"quota_per_minute": {"read", "write"}, "project_quota_per_minute": {"read", "write"}}``."""
+        return self.controls.quota_limits()
 
     def advance_clock(self, seconds: float) -> None:
         """Move the emulator's clock forward (timestamps and quota windows), e.g. past a quota minute."""
@@ -243,24 +301,18 @@ class SheetsServer:
             self.reset(data=data)
             return 200, {"reset": True, "data": data}
         if route == ("POST", "/_emulator/faults"):
-            self.add_fault(body.get("status"), delay=body.get("delay"), drop=bool(body.get("drop", False)),
-                           count=body.get("count", 1), kind=body.get("kind"),
-                           spreadsheet_id=body.get("spreadsheetId") or body.get("spreadsheet_id"),
-                           message=body.get("message"))
-            return 200, self._faults()
+            self.controls.add_fault(Fault.from_dict(body))
+            return 200, {"faults": self.faults()}
         if route == ("GET", "/_emulator/faults"):
-            return 200, self._faults()
+            return 200, {"faults": self.faults()}
         if route == ("DELETE", "/_emulator/faults"):
             self.clear_faults()
-            return 200, self._faults()
+            return 200, {"faults": self.faults()}
         if route == ("POST", "/_emulator/quota"):
-            # {"per_minute": N} (null: unlimited), optionally {"read_per_minute": R, "write_per_minute": W}
-            per_minute = next((body[k] for k in ("per_minute", "quota_per_minute", "perMinute") if k in body), None)
-            self.set_quota(per_minute, read_per_minute=body.get("read_per_minute"),
-                           write_per_minute=body.get("write_per_minute"))
-            return 200, {"quota_per_minute": dict(self.controls.quota)}
+            self._quota_control(body)
+            return 200, self.quotas()
         if route == ("GET", "/_emulator/quota"):
-            return 200, {"quota_per_minute": dict(self.controls.quota)}
+            return 200, self.quotas()
         if route == ("POST", "/_emulator/clock"):
             self.advance_clock(float(body.get("advance", 0)))
             return 200, {"advanced": float(body.get("advance", 0))}
@@ -273,6 +325,13 @@ class SheetsServer:
                                           value_input_option=body.get("value_input_option", "RAW"))
             return 200, {"spreadsheetId": sid}
         parts = path.split("/")
+        # /_emulator/spreadsheets/{id}/permissions {"email", "role"}: share as the owner would
+        if method == "POST" and len(parts) == 5 and parts[2] == "spreadsheets" and parts[4] == "permissions":
+            try:
+                self.share(unquote(parts[3]), body["email"], body.get("role", "writer"))
+            except KeyError as exc:
+                raise ApiError(404, f"Not found: {exc}") from None
+            return 200, {"shared": body["email"], "role": body.get("role", "writer")}
         # /_emulator/spreadsheets/{id}/values/{sheet title}
         if len(parts) == 6 and parts[2] == "spreadsheets" and parts[4] == "values":
             sid, title = unquote(parts[3]), unquote(parts[5])
@@ -288,9 +347,21 @@ class SheetsServer:
                 raise ApiError(404, f"Not found: {exc}") from None
         raise ApiError(404, f"Unknown emulator control: {method} {path}")
 
-    def _faults(self) -> dict:
-        with self.controls.lock:
-            return {"faults": [f.as_dict() for f in self.controls.faults]}
+    def _quota_control(self, body: dict) -> None:
+        """``{"google": true|false}`` first, then ``{"per_minute": N}`` / ``read_per_minute`` /
+        ``write_per_minute`` (per user) and ``project_per_minute`` / ``project_read_per_minute`` /
+        ``project_write_per_minute``; a key that is absent leaves its limit alone, null lifts it."""
+        if "google" in body:
+            self.set_google_quotas(bool(body["google"]))
+        user_keys = ("per_minute", "quota_per_minute", "perMinute", "read_per_minute", "write_per_minute")
+        if any(k in body for k in user_keys):
+            per_minute = next((body[k] for k in user_keys[:3] if k in body), None)
+            self.set_quota(per_minute, read_per_minute=body.get("read_per_minute"),
+                           write_per_minute=body.get("write_per_minute"))
+        project_keys = ("project_per_minute", "project_read_per_minute", "project_write_per_minute")
+        if any(k in body for k in project_keys):
+            self.set_project_quota(body.get("project_per_minute"), read_per_minute=body.get("project_read_per_minute"),
+                                   write_per_minute=body.get("project_write_per_minute"))
 
 
 __all__ = ["SheetsServer", "DEFAULT_CLIENT_EMAIL", "SOMEONE_ELSE", "OFFICER_EMAIL"]

@@ -13,9 +13,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from . import protojson
 from .a1 import A1Range, RangeError, parse_range
 from .cells import Cell
 from .errors import ApiError, bad_request
+from .ranges import RangeMap
 
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 FOLDER_MIME = "application/vnd.google-apps.folder"
@@ -78,7 +80,8 @@ def new_file_id() -> str:
 
 
 class Sheet:
-    """One tab. Cells, formats and validations are sparse dicts keyed by 1-based (row, col)."""
+    """One tab. Cells are a sparse dict keyed by 1-based (row, col); formats, validation rules and notes
+    are :class:`RangeMap` s (set on whole columns, they cost a run, not a dict entry per cell)."""
 
     def __init__(self, sheet_id: int, title: str, index: int, rows: int = DEFAULT_ROWS,
                  cols: int = DEFAULT_COLS, extra: dict | None = None):
@@ -92,9 +95,13 @@ class Sheet:
                     self.props["gridProperties"].update(copy.deepcopy(v))
                 elif k not in ("sheetId", "title", "index"):
                     self.props[k] = copy.deepcopy(v)
+            self.props = protojson.sheet_properties(self.props)
         self.cells: dict[tuple[int, int], Cell] = {}
-        self.formats: dict[tuple[int, int], dict] = {}
-        self.validations: dict[tuple[int, int], dict] = {}
+        self.formats = RangeMap()  # userEnteredFormat
+        self.validations = RangeMap()  # dataValidation
+        self.notes = RangeMap()  # note
+        self.row_props = RangeMap()  # DimensionProperties of rows, at (row, 1)
+        self.col_props = RangeMap()  # ... and of columns, at (column, 1)
         self.protected_ranges: list[dict] = []
         self.conditional_formats: list[dict] = []
         self.merges: list[dict] = []
@@ -120,9 +127,15 @@ class Sheet:
     def set_size(self, rows: int, cols: int) -> None:
         self.props["gridProperties"]["rowCount"] = rows
         self.props["gridProperties"]["columnCount"] = cols
-        for store in (self.cells, self.formats, self.validations):
-            for key in [k for k in store if k[0] > rows or k[1] > cols]:
-                del store[key]
+        for key in [k for k in self.cells if k[0] > rows or k[1] > cols]:
+            del self.cells[key]
+        for attribute in self.attributes():
+            attribute.truncate(rows, cols)
+        self.row_props.truncate(rows, 1)
+        self.col_props.truncate(cols, 1)
+
+    def attributes(self) -> tuple[RangeMap, ...]:
+        return (self.formats, self.validations, self.notes)
 
     def grow_to(self, rows: int, cols: int) -> None:
         if rows > self.rows or cols > self.cols:
@@ -158,14 +171,15 @@ class Sheet:
             new[axis] = pos + count
             return (new[0], new[1])
 
-        for name in ("cells", "formats", "validations"):
-            old = getattr(self, name)
-            moved = {}
-            for key, value in old.items():
-                new_key = move(key)
-                if new_key is not None:
-                    moved[new_key] = value
-            setattr(self, name, moved)
+        moved = {}
+        for key, value in self.cells.items():
+            new_key = move(key)
+            if new_key is not None:
+                moved[new_key] = value
+        self.cells = moved
+        for attribute in self.attributes():
+            attribute.shift(dimension, start, count)
+        (self.row_props if axis == 0 else self.col_props).shift("ROWS", start, count)
         grid = self.props["gridProperties"]
         grid["rowCount" if axis == 0 else "columnCount"] += count
 
@@ -192,6 +206,8 @@ class Spreadsheet:
         self.parents: list[str] = []
         self.description: str | None = None
         self.last_modifying_user = owner
+        self.metadata: list[dict] = []  # DeveloperMetadata, each with "_project": the creator's project
+        self.charts: list[dict] = []  # EmbeddedChart
 
     @property
     def name(self) -> str:
@@ -287,10 +303,10 @@ class Spreadsheet:
         return perm
 
     def snapshot(self) -> tuple:
-        return copy.deepcopy((self.props, self.sheets))
+        return copy.deepcopy((self.props, self.sheets, self.metadata, self.charts))
 
     def restore(self, snap: tuple) -> None:
-        self.props, self.sheets = snap
+        self.props, self.sheets, self.metadata, self.charts = snap
 
 
 def permission_id(email: str) -> str:
@@ -357,6 +373,19 @@ class Store:
     def clear(self) -> None:
         with self.lock:
             self.files.clear()
+
+    def sizes(self) -> dict[str, int]:
+        """What is held: files, sheets, non-empty cells, and the runs of formats, rules and notes."""
+        with self.lock:
+            sheets = [sheet for ss in self.files.values() for sheet in ss.sheets]
+            return {
+                "files": len(self.files),
+                "sheets": len(sheets),
+                "cells": sum(len(sheet.cells) for sheet in sheets),
+                "format_runs": sum(len(sheet.formats) for sheet in sheets),
+                "validation_runs": sum(len(sheet.validations) for sheet in sheets),
+                "note_runs": sum(len(sheet.notes) for sheet in sheets),
+            }
 
 
 def require_spreadsheet(store: Store, spreadsheet_id: str, email: str | None, write: bool = False,
