@@ -43,8 +43,16 @@ log = logging.getLogger("khoknongna.cache")
 
 FILE = "parsed-cache.sqlite"
 # What a parse depends on besides the workbook and the programme: this code and these packages.
-_CODE = ("sync.cache", "sync.tagged_json", "sync.normalise", "sync.textnorm", "sync.dates", "sync.schema", "sync.model")
-_CODE += ("sync.backends.xlsx",)
+_CODE = (
+    "sync.cache",
+    "sync.tagged_json",
+    "sync.backends.xlsx",
+    "sync.normalise",
+    "sync.textnorm",
+    "sync.dates",
+    "sync.schema",
+    "sync.model",
+)
 _PACKAGES = ("python-calamine", "pythainlp")
 
 Loader = Callable[[Path], bytes]  # the backend's read of a file (its errors say what is wrong)
