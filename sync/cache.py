@@ -19,6 +19,7 @@ out of the run with a warning: it only ever saves time.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import importlib
@@ -26,9 +27,9 @@ import importlib.metadata
 import logging
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
-from contextlib import closing
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -58,6 +59,7 @@ _PACKAGES = ("python-calamine", "pythainlp")
 Loader = Callable[[Path], bytes]  # the backend's read of a file (its errors say what is wrong)
 Reader = Callable[[Path, bytes], RawWorkbook]  # the backend's read of a workbook's bytes
 _SETTLED_NS = 2_000_000_000  # a file changed less recently than this is trusted by its stamp
+_SHARED = {"check_same_thread": False}  # one connection for the run's threads, used under ParsedCache.lock
 
 
 class Stamp(NamedTuple):
@@ -81,6 +83,7 @@ class ParsedCache:
         self.parser = Parser(programme)
         self.version = _version(programme)
         self.write = write
+        self.lock = threading.Lock()  # reads and status writes may run in threads of their own
         self.db = self._connect()
         self._read: dict[Path, str] = {}  # sha256 of each workbook this run read, by path
 
@@ -107,9 +110,9 @@ class ParsedCache:
         if not self.write:
             if not self.path.exists():
                 return None
-            return sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+            return sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, isolation_level=None, **_SHARED)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # autocommit: one entry, one write
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, **_SHARED)  # autocommit: one entry, one write
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")  # a cache: no fsync per entry, never corrupt
@@ -167,17 +170,18 @@ class ParsedCache:
 
     # --- storage -------------------------------------------------------------------------------
     def _entry(self, path: Path) -> Entry | None:
-        if self.db is None:
-            return None
-        try:
-            row = self.db.execute(
-                "SELECT size, mtime_ns, ctime_ns, inode, sha256, raw, parsed FROM workbooks"
-                " WHERE path = ? AND version = ?",
-                (str(path), self.version),
-            ).fetchone()
-        except sqlite3.Error as exc:
-            self._drop(exc)
-            return None
+        with self.lock:
+            if self.db is None:
+                return None
+            try:
+                row = self.db.execute(
+                    "SELECT size, mtime_ns, ctime_ns, inode, sha256, raw, parsed FROM workbooks"
+                    " WHERE path = ? AND version = ?",
+                    (str(path), self.version),
+                ).fetchone()
+            except sqlite3.Error as exc:
+                self._drop(exc)
+                return None
         if row is None:
             return None
         return Entry(Stamp(*row[:4]) if row[0] is not None else None, *row[4:])
@@ -200,21 +204,24 @@ class ParsedCache:
                 self._put(path, Entry(stamp, digest, read, parsed))
 
     def _put(self, path: Path, entry: Entry) -> None:
-        if self.db is None or not self.write:
-            return
         stamp = entry.stamp or (None,) * 4
-        try:
-            self.db.execute(
-                "INSERT OR REPLACE INTO workbooks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (str(path), self.version, *stamp, entry.sha256, entry.raw, entry.parsed),
-            )
-        except sqlite3.Error as exc:
-            self._drop(exc)
+        with self.lock:
+            if self.db is None or not self.write:
+                return
+            try:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO workbooks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (str(path), self.version, *stamp, entry.sha256, entry.raw, entry.parsed),
+                )
+            except sqlite3.Error as exc:
+                self._drop(exc)
 
     def _drop(self, exc: Exception) -> None:
+        """Leave the cache out of the rest of the run (holding the lock)."""
         log.warning("parsed-tables cache %s left out of this run: %s", self.path, exc)
-        with closing(self.db):
-            self.db = None
+        db, self.db = self.db, None
+        with contextlib.suppress(sqlite3.Error):
+            db.close()
 
 
 class Entry(NamedTuple):

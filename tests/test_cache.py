@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import openpyxl
@@ -16,8 +17,10 @@ from hypothesis import strategies as st
 import sync.backends.xlsx
 from sync.backends import open_backend
 from sync.cache import FILE
+from sync.checker import Checker
 from sync.config import load_config
 from sync.model import DistrictData, Finding, RawWorkbook, Record, Status, Table
+from sync.outputs.status_tab import build_status_sheet
 from sync.pipeline import check_all, run_sync, select_districts
 from sync.tagged_json import decode, encode
 from tests.conftest import AS_OF, compliant_tabs, save_workbook, write_config
@@ -209,3 +212,17 @@ def test_a_parsed_workbook_comes_back_whole():
     raw = RawWorkbook("a.xlsx", {"t": [["a", 1.5, dt.datetime(2567, 1, 2)]]}, "f", "file:///a.xlsx")
     raw.parsed = DistrictData("5702", "เวียงชัย", tables, [finding])
     assert decode(encode(raw)) == raw
+
+
+def test_a_status_written_in_another_thread_is_followed(demo, reads):
+    config = load_config(demo)
+    backend = open_backend(config, cache=True)
+    district = config.district("5702")
+    raw = backend.read(district)
+    result = Checker(config, AS_OF).check(district, raw)
+    sheet = build_status_sheet(result, AS_OF, "๒๑ ม.ค. ๒๕๖๘ ๐๙:๐๐ น.")
+    with ThreadPoolExecutor(1) as pool:  # as a write-behind thread would
+        pool.submit(backend.write_status, district, raw, sheet).result()
+    reads.opened = 0
+    again = open_backend(config, cache=True).read(district)
+    assert reads.opened == 0 and again.tabs["สถานะ (อัตโนมัติ)"]
