@@ -23,7 +23,6 @@ from sync.atomic import atomic_write
 from sync.backends import SourceUnreadable, WriteConflict
 from sync.backends.xlsx_folder import READ_ONLY, REFUSED, WorkbookFolder
 from sync.backends.xlsx_package import PackageError, write_tab
-from sync.backends.xlsx_summary import write_workbook
 from sync.config import Config, ConfigError, District
 from sync.model import RawWorkbook
 from sync.outputs.sheet import Sheet
@@ -135,5 +134,7 @@ class XlsxBackend:
     def write_summary(self, sheets: list[Sheet]) -> str:
         if self.summary_path is None:
             raise ConfigError("outputs.summary: not set, so the provincial summary has nowhere to go")
+        from sync.backends.xlsx_summary import write_workbook  # openpyxl: a check never needs it
+
         write_workbook(self.summary_path, sheets)
         return str(self.summary_path)
