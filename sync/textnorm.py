@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -143,13 +144,31 @@ def _deletions(text: str, depth: int) -> set[str]:
     return found
 
 
-def _deletion_index(keys: Iterable[str], depth: int) -> dict[str, set[str]]:
-    """Each key under every string `_deletions` makes of it."""
-    index: dict[str, set[str]] = {}
-    for key in keys:
-        for form in _deletions(key, depth):
-            index.setdefault(form, set()).add(key)
-    return index
+class _NearKeys:
+    """The keys a typed text may be within `depth` edits of, without measuring every key.
+
+    Keys are indexed by length and by every form they take with up to `depth` characters deleted:
+    two strings within that edit distance have lengths at most `depth` apart and share such a
+    form. For each text the cheaper way is taken: the keys of nearby lengths when they are few, else
+    those sharing a form (a long unknown text has hundreds of forms, a short typo dozens of keys).
+    """
+
+    def __init__(self, keys: Iterable[str], depth: int):
+        self.depth = depth
+        self.by_length: dict[int, list[str]] = {}
+        self.by_form: dict[str, set[str]] = {}
+        for key in keys:
+            self.by_length.setdefault(len(key), []).append(key)
+            for form in _deletions(key, depth):
+                self.by_form.setdefault(form, set()).add(key)
+
+    def candidates(self, typed: str) -> Iterable[str]:
+        size = len(typed)
+        nearby = [k for n in range(size - self.depth, size + self.depth + 1) for k in self.by_length.get(n, ())]
+        forms = sum(math.comb(size, i) for i in range(self.depth + 1))  # how many _deletions makes
+        if len(nearby) * size <= forms:  # measuring a key costs about as much as one form per character
+            return nearby
+        return {key for form in _deletions(typed, self.depth) for key in self.by_form.get(form, ())}
 
 
 def _abbreviates(pieces: list[str], key: str) -> bool:
@@ -187,10 +206,7 @@ class LabelMatcher:
                     self._loose.setdefault(loose, set()).add(name)
                     self._dotless.append((compact.replace(".", ""), name))
         self._cache: dict[str, str | None] = {}
-        # For _nearest: keys by every form they take with up to max_edits characters deleted. Two
-        # strings within that edit distance share such a form, so only these keys are measured.
-        self._near = [_deletion_index(index, self._max_edits) for index in (self._exact, self._loose)]
-        self._longest = max(map(len, [*self._exact, *self._loose]), default=0)
+        self._near = [_NearKeys(index, self._max_edits) for index in (self._exact, self._loose)]
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -256,10 +272,7 @@ class LabelMatcher:
             return set()
         best: dict[str, tuple[int, bool]] = {}
         for typed, index, near in ((keys[0], self._exact, self._near[0]), (keys[1], self._loose, self._near[1])):
-            if len(typed) > self._longest + limit:
-                continue
-            candidates = {key for form in _deletions(typed, limit) for key in near.get(form, ())}
-            for key in candidates:
+            for key in near.candidates(typed):
                 names = index[key]
                 d = _distance(typed, key, limit)
                 if d > limit:
