@@ -43,6 +43,7 @@ from sync.tagged_json import decode, encode
 log = logging.getLogger("khoknongna.cache")
 
 FILE = "parsed-cache.sqlite"
+_SCHEMA = 2  # the layout of the table: another one is dropped
 # What a parse depends on besides the workbook and the programme: this code and these packages.
 _CODE = (
     "sync.cache",
@@ -116,6 +117,9 @@ class ParsedCache:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")  # a cache: no fsync per entry, never corrupt
+            if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:  # made by another layout
+                db.execute("DROP TABLE IF EXISTS workbooks")
+                db.execute(f"PRAGMA user_version = {_SCHEMA}")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS workbooks (path TEXT PRIMARY KEY, version TEXT NOT NULL, size INTEGER,"
                 " mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER, sha256 TEXT, raw TEXT, parsed TEXT)"

@@ -226,3 +226,15 @@ def test_a_status_written_in_another_thread_is_followed(demo, reads):
     reads.opened = 0
     again = open_backend(config, cache=True).read(district)
     assert reads.opened == 0 and again.tabs["สถานะ (อัตโนมัติ)"]
+
+
+def test_a_cache_of_another_layout_is_replaced(demo, reads):
+    config = load_config(demo)
+    state = Path(config.outputs.state)
+    state.mkdir(parents=True)
+    with sqlite3.connect(state / FILE) as db:  # an older layout of the file
+        db.execute("CREATE TABLE workbooks (path TEXT PRIMARY KEY, version TEXT, entry TEXT)")
+    assert sync_report(config) == check_report(config)
+    reads.opened = 0
+    sync_report(config)
+    assert reads.opened == 0
