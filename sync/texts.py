@@ -110,11 +110,18 @@ _PLAIN = (str, int, type(None))  # exactly these types: equal values of them ren
 
 
 def _key(source: str, values: dict[str, Any]) -> tuple:
-    """The memo key of a render; most finding details hold only text, ints and None, and need no
-    tagging (equal values of exactly these types are equal and of one type)."""
-    if all(type(v) in _PLAIN for v in values.values()):
-        return source, tuple(values.items())
-    return source, _frozen(values), "tagged"
+    """The memo key of a render. Most finding details hold only text, ints, None and lists of
+    these, and need no tagging: equal values of exactly these types are equal and of one type."""
+    parts = []
+    for name, value in values.items():
+        kind = type(value)
+        if kind in _PLAIN:
+            parts.append((name, value))
+        elif kind is list and all(type(v) in _PLAIN for v in value):
+            parts.append((name, list, tuple(value)))
+        else:
+            return source, _frozen(values), "tagged"
+    return source, tuple(parts)
 
 
 def render(source: str, **values: Any) -> str:
