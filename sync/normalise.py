@@ -62,7 +62,13 @@ def find_tab(tabs: dict[str, list[list[Any]]], name: str) -> str | None:
 def lookalike_status_tabs(titles) -> list[str]:
     """Tabs the loose matching would take for the service's status tab, though not titled exactly so:
     officers' tabs, which the service leaves alone and reports."""
-    return [t for t in titles if t != schema.STATUS and find_tab({t: []}, schema.STATUS) is not None]
+    status = header_key(schema.STATUS)
+    found = []
+    for title in titles:
+        key = header_key(title)
+        if title != schema.STATUS and (key == status or _fold(key) == _fold(status)):
+            found.append(title)
+    return found
 
 
 def find_columns(header_row: list[Any], tab: schema.Tab) -> dict[str, int]:
@@ -188,6 +194,7 @@ class Parser:
             Kind.NUMBER: _number,
         }
         self.columns = {tab.name: {c.header: c for c in tab.columns} for tab in schema.TABS.values()}
+        self.header_keys = {tab.name: _header_keys(tab) for tab in schema.TABS.values()}
 
     def parse(self, raw: RawWorkbook, code: str, name: str) -> DistrictData:
         district = DistrictData(code=code, name=name, tables={})
@@ -209,7 +216,8 @@ class Parser:
             findings.append(Finding("data.missing_tab", None, Status.INVALID, {"tab": tab.name}))
             return Table(tab.name, present=False)
         rows = raw.tabs[title]
-        table = Table(tab.name, present=True, columns=_find_columns(rows[0] if rows else [], _header_keys(tab), seen))
+        header_keys = self.header_keys[tab.name]
+        table = Table(tab.name, present=True, columns=_find_columns(rows[0] if rows else [], header_keys, seen))
         for column in tab.columns:
             if column.required and column.header not in table.columns:
                 findings.append(
