@@ -11,8 +11,9 @@ parser; the rules still run, with the day's date. An entry is found by the workb
 - otherwise read again; when every officer tab reads as before (only formats or the status tab
   changed) the parse is kept, else the workbook is parsed again.
 
-After the service writes a workbook's status tab, the entry follows the new file once a read of it
-shows every officer tab as it was. Entries belong to one version of the parsing code and of the
+After the service writes a workbook's status tab, the entry follows the new file: once the file is
+seen to hold the bytes written, only its status tab is read (the zip-level writer changes nothing
+else, sync/backends/xlsx_package.py). Entries belong to one version of the parsing code and of the
 programme configuration; others are dropped. A cache that cannot be opened or written is left
 out of the run with a warning: it only ever saves time.
 """
@@ -20,7 +21,6 @@ out of the run with a warning: it only ever saves time.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import importlib
 import importlib.metadata
@@ -38,7 +38,7 @@ from sync.config import District, Programme
 from sync.model import RawWorkbook
 from sync.normalise import Parser
 from sync.schema import STATUS
-from sync.tagged_json import decode, encode
+from sync.tagged_json import decode, decode_workbook, encode, encode_workbook
 
 log = logging.getLogger("khoknongna.cache")
 
@@ -58,7 +58,8 @@ _CODE = (
 _PACKAGES = ("python-calamine", "pythainlp")
 
 Loader = Callable[[Path], bytes]  # the backend's read of a file (its errors say what is wrong)
-Reader = Callable[[Path, bytes], RawWorkbook]  # the backend's read of a workbook's bytes
+# The backend's read of a workbook's bytes; the tabs of the mapping, if given, are known and not read.
+Reader = Callable[[Path, bytes, dict[str, list[list[Any]]] | None], RawWorkbook]
 _SETTLED_NS = 2_000_000_000  # a file changed less recently than this is trusted by its stamp
 _SHARED = {"check_same_thread": False}  # one connection for the run's threads, used under ParsedCache.lock
 
@@ -147,7 +148,7 @@ class ParsedCache:
             if hit is not None:
                 self._put(path, entry._replace(stamp=stamp))
                 return hit
-        raw = reader(path, data)
+        raw = reader(path, data, None)
         kept = self._decoded(entry, district) if entry is not None else None
         if kept is not None and _officer_tabs(kept) == _officer_tabs(raw):  # only formats or the status tab changed
             raw.parsed, parsed_text = kept.parsed, entry.parsed
@@ -157,20 +158,22 @@ class ParsedCache:
         self._keep(path, stamp, digest, raw, parsed_text)
         return raw
 
-    def written(self, path: Path, raw: RawWorkbook, load: Loader, reader: Reader) -> None:
-        """After the service wrote the status tab of the workbook read as `raw` (at `path`): the
-        entry follows the new file once a read of it shows the officer tabs of `raw`."""
+    def written(self, path: Path, raw: RawWorkbook, written: bytes, load: Loader, reader: Reader) -> None:
+        """After the service wrote `written` over the workbook read as `raw` (at `path`), changing
+        only its status tab: the entry follows the new file, once the file is seen to hold exactly
+        those bytes (else an officer saved it since, and the next read parses it)."""
         entry = self._entry(path)
         if entry is None or entry.sha256 != self._read.get(path):
             return  # not kept when this run read it
         try:
             stamp, data = _loaded(path, load)
-            new = reader(path, data)
+            if data != written:
+                return
+            new = reader(path, data, _officer_tabs(raw))  # only the status tab is read again
         except SourceUnreadable as exc:  # the next sync reads it again and says what is wrong
             log.warning("parsed-tables cache: %s not read back after writing: %s", path, exc)
             return
-        if _officer_tabs(new) == _officer_tabs(raw):
-            self._keep(path, stamp, hashlib.sha256(data).hexdigest(), new, entry.parsed)
+        self._keep(path, stamp, hashlib.sha256(data).hexdigest(), new, entry.parsed)
 
     # --- storage -------------------------------------------------------------------------------
     def _entry(self, path: Path) -> Entry | None:
@@ -193,7 +196,7 @@ class ParsedCache:
     def _decoded(self, entry: Entry, district: District) -> RawWorkbook | None:
         """The workbook of `entry` with its parse; None (and a warning) if it cannot be decoded."""
         try:
-            raw = decode(entry.raw)
+            raw = decode_workbook(entry.raw)
             raw.parsed = decode(entry.parsed)
         except (ValueError, TypeError, KeyError) as exc:
             log.warning("parsed-tables cache: an entry could not be decoded (%s); reading the workbook", exc)
@@ -203,7 +206,7 @@ class ParsedCache:
 
     def _keep(self, path: Path, stamp: Stamp | None, digest: str, raw: RawWorkbook, parsed: str | None) -> None:
         if parsed is not None and self.db is not None and self.write:
-            read = _encoded(dataclasses.replace(raw, parsed=None))
+            read = _encoded(raw, encode_workbook)
             if read is not None:
                 self._put(path, Entry(stamp, digest, read, parsed))
 
@@ -237,9 +240,9 @@ class Entry(NamedTuple):
     parsed: str  # its DistrictData, encoded
 
 
-def _encoded(value: Any) -> str | None:
+def _encoded(value: Any, encoder: Callable[[Any], str] = encode) -> str | None:
     try:
-        return encode(value, compact=True)
+        return encoder(value)
     except (ValueError, TypeError, RecursionError) as exc:
         log.info("parsed-tables cache: not kept (%s)", exc)
         return None

@@ -17,13 +17,33 @@ _CLASSES = {cls.__name__: cls for cls in (RawWorkbook, DistrictData, Table, Reco
 _ENUMS = {cls.__name__: cls for cls in (Status,)}
 
 
-def encode(value: Any, compact: bool = False) -> str:
+def encode(value: Any) -> str:
     """`value` as text; TypeError for a type it cannot give back."""
-    return json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":") if compact else None)
+    return json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":"))
 
 
 def decode(text: str) -> Any:
     return json.loads(text, object_hook=_typed)
+
+
+def encode_workbook(raw: RawWorkbook) -> str:
+    """A workbook as read, without its parse, as text. Its tabs are taken as python-calamine gives
+    them (dicts of lists of rows of scalars and dates) and go through the C encoder as they are:
+    a workbook has thousands of cells and encoding each in Python took longer than reading it."""
+    fields = _fields(raw, skip=("tabs", "parsed"))
+    fields["tabs"] = raw.tabs
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"), default=_cell)
+
+
+def decode_workbook(text: str) -> RawWorkbook:
+    return RawWorkbook(**json.loads(text, object_hook=_typed))
+
+
+def _cell(value: Any) -> dict:
+    """A cell value JSON has no type for, tagged (the C encoder asks only for these)."""
+    if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
+        return _plain(value)
+    raise TypeError(f"cannot keep a {type(value).__name__} cell")
 
 
 def _plain(value: Any) -> Any:

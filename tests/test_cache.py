@@ -22,7 +22,7 @@ from sync.config import load_config
 from sync.model import DistrictData, Finding, RawWorkbook, Record, Status, Table
 from sync.outputs.status_tab import build_status_sheet
 from sync.pipeline import check_all, run_sync, select_districts
-from sync.tagged_json import decode, encode
+from sync.tagged_json import decode, decode_workbook, encode, encode_workbook
 from tests.conftest import AS_OF, compliant_tabs, save_workbook, write_config
 
 
@@ -212,6 +212,14 @@ def test_a_parsed_workbook_comes_back_whole():
     raw = RawWorkbook("a.xlsx", {"t": [["a", 1.5, dt.datetime(2567, 1, 2)]]}, "f", "file:///a.xlsx")
     raw.parsed = DistrictData("5702", "เวียงชัย", tables, [finding])
     assert decode(encode(raw)) == raw
+
+
+def test_cells_as_calamine_gives_them_come_back_as_they_were():
+    cells = [["ข้อ", 1.0, True, "", dt.date(2024, 12, 20), dt.datetime(2567, 12, 20, 9, 30), dt.time(8, 15)],
+             [dt.timedelta(hours=36), float("inf"), -0.0, "=SUM(A1)", '{"$": "date"}']]
+    raw = RawWorkbook("a.xlsx", {"รายงานรายเดือน": cells, "ว่าง": []}, "f", "file:///a.xlsx")
+    back = decode_workbook(encode_workbook(raw))
+    assert back == raw and _types(back.tabs) == _types(raw.tabs)
 
 
 def test_a_status_written_in_another_thread_is_followed(demo, reads):

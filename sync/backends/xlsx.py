@@ -98,11 +98,16 @@ class XlsxBackend:
             return self.cache.read(path, district, _read_bytes, self._from_bytes)
         return self._from_bytes(path, _read_bytes(path))
 
-    def _from_bytes(self, path: Path, data: bytes) -> RawWorkbook:
+    def _from_bytes(self, path: Path, data: bytes, known: dict[str, list[list]] | None = None) -> RawWorkbook:
+        """The workbook in `data`; the tabs in `known` are taken as they are there, not read again."""
         _check_format(path, data)
+        known = known or {}
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            tabs = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
+            tabs = {
+                name: known[name] if name in known else book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                for name in book.sheet_names
+            }
         except Exception as exc:  # calamine raises several types for damaged files
             raise SourceUnreadable(f"{path}: not a readable {path.suffix} workbook ({exc})") from exc
         return RawWorkbook(source=str(path), tabs=tabs, fingerprint=_fingerprint(data), link=path.resolve().as_uri())
@@ -129,7 +134,7 @@ class XlsxBackend:
             raise WriteConflict(f"{path}: status not written: {exc}") from exc
         atomic_write(path, lambda handle: handle.write(new), before_replace=unchanged)
         if self.cache is not None:
-            self.cache.written(Path(raw.source), raw, _read_bytes, self._from_bytes)
+            self.cache.written(Path(raw.source), raw, new, _read_bytes, self._from_bytes)
 
     def write_summary(self, sheets: list[Sheet]) -> str:
         if self.summary_path is None:
