@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEMO_AS_OF := 2025-01-21
 
-.PHONY: install demo demo-data demo-google demo-line memo-sample test lint clean
+.PHONY: install demo demo-data demo-google demo-line memo-sample render test lint clean
 
 # Each step prints one line, then its program's own output. pip's output (with the warnings of this
 # machine's pip configuration) goes to $(VENV)/pip.log, and is printed in full only when pip fails.
@@ -44,6 +44,12 @@ demo-line: install demo-data
 memo-sample: install demo-data
 	@echo "memo-sample: demo/output/memo-sample"
 	@$(BIN)/python demo/memo_sample.py --config config/demo.yaml --as-of $(DEMO_AS_OF) --out demo/output/memo-sample
+
+# What people read, rendered the way they open it, as PNGs in demo/output/render: a district's status
+# tab and the provincial summary printed by LibreOffice, a reminder memo's PDF and its HTML through
+# Chromium (apt-get install libreoffice-calc-nogui chromium poppler-utils fonts-thai-tlwg).
+render: demo
+	$(BIN)/python demo/render.py --config config/demo.yaml --as-of $(DEMO_AS_OF) --out demo/output/render
 
 test: install
 	@echo "test: python -m pytest"

@@ -384,7 +384,8 @@ def memo_group():
 @as_of_option
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False), help="Also write the memo as an A4 PDF file.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Also write the memo's HTML file.")
-def memo_preview(config_path, workbooks, code, kind, as_of, pdf_path, html_path):
+@click.option("--docx", "docx_path", type=click.Path(dir_okay=False), help="Also write the memo as a Word file.")
+def memo_preview(config_path, workbooks, code, kind, as_of, pdf_path, html_path, docx_path):
     """Print a memo as a run would send it: headers, whether the reminder policy and the ledger would
     send it today, and its text. Sends and records nothing.
 
@@ -392,8 +393,8 @@ def memo_preview(config_path, workbooks, code, kind, as_of, pdf_path, html_path)
     configuration error.
     """
     from sync.backends import open_backend
-    from sync.delivery.policy import preview
-    from sync.outputs.memos import keep_whole, render_html
+    from sync.delivery.preview import preview
+    from sync.outputs.memos import keep_whole, print_html, render_html
 
     if kind == "reminder" and not code:
         raise click.BadParameter("a reminder needs --district CODE", param_hint="--district")
@@ -411,21 +412,28 @@ def memo_preview(config_path, workbooks, code, kind, as_of, pdf_path, html_path)
     if memo.cc:
         click.echo(f"Cc: {', '.join(memo.cc)}")
     click.echo(f"Subject: {memo.subject}")
-    if config.email.attach_pdf:
-        click.echo(f"Attachment: {memo.attachment_name}")
+    attachments = [memo.attachment_name] * config.email.attach_pdf + [memo.docx_name] * config.email.attach_docx
+    if attachments:
+        click.echo(f"Attachments: {', '.join(attachments)}")
     click.echo("\n".join(notes))
     click.echo("-" * 72)
     click.echo(memo.text, nl=False)
     if html_path:
         from sync.outputs.pdf import font_base
 
-        Path(html_path).write_text(render_html(memo.kind, memo.context, font_base()), encoding="utf-8")
+        html = render_html(memo.kind, memo.context, font_base(), config.memo.garuda)
+        Path(html_path).write_text(html, encoding="utf-8")
         click.echo(f"HTML written to {html_path}", err=True)
     if pdf_path:
         from sync.outputs.pdf import render_pdf
 
-        Path(pdf_path).write_bytes(render_pdf(memo.html, keep_whole(config)))
+        Path(pdf_path).write_bytes(render_pdf(print_html(memo, config.memo.garuda), keep_whole(config)))
         click.echo(f"PDF written to {pdf_path}", err=True)
+    if docx_path:
+        from sync.outputs.docx import render_docx
+
+        Path(docx_path).write_bytes(render_docx(memo.html, config.memo.garuda))
+        click.echo(f"Word file written to {docx_path}", err=True)
 
 
 @cli.command()
@@ -507,7 +515,8 @@ def _run_json(run) -> dict:
     "else judged against the schedule).",
 )
 def status(config_path, max_age):
-    """Is the service alive? Prints one line why; exit 0 when the last run finished and is recent enough, 1 if not."""
+    """Is the service alive? Prints one line why, then any memo waiting for the operator; exit 0 when the last run
+    finished and is recent enough and no memo waits for the operator, 1 if not."""
     from sync.service.scheduler import health
 
     config, _ = _setup(config_path, None, ())
@@ -518,7 +527,12 @@ def status(config_path, max_age):
     in_progress = run_lock(Path(config.outputs.state)).busy()
     ok, line = health(runs, clock.now(), config.schedule, in_progress=in_progress, max_age_minutes=max_age)
     click.echo(line)
-    sys.exit(0 if ok else 1)
+    from sync.delivery.email import attention
+
+    operator, waiting = attention(Path(config.outputs.state), config.email.retry, clock.now())
+    for memo_line in operator + waiting:
+        click.echo(memo_line)
+    sys.exit(0 if ok and not operator else 1)
 
 
 cli.add_command(line_group)  # `line webhook | preview | test` (sync/delivery/line/cli.py)

@@ -177,7 +177,7 @@ def naive_sync(gc: gspread.Client, targets: list[tuple[District, str]], config: 
                 continue
             tabs[title] = sheets[title].get_all_values(value_render_option=ValueRenderOption.unformatted)
         result = checker.check(district, RawWorkbook(spreadsheet_id, tabs))
-        status = build_status_sheet(result, AS_OF, checked_at)
+        status = build_status_sheet(result, AS_OF, checked_at, config)
         worksheet = sheets.get(STATUS) or spreadsheet.add_worksheet(STATUS, rows=len(status.rows) + 50, cols=8)
         for r, row in enumerate(status.rows, start=1):
             for c, value in enumerate(row, start=1):

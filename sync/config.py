@@ -220,6 +220,16 @@ class Smtp(_Model):
         return self.port or {"ssl": 465, "starttls": 587, "none": 25}[self.security]
 
 
+class Retry(_Model):
+    """What happens after a memo was not delivered (sync/delivery/attempts.py)."""
+
+    # connection lost after the whole message was handed over: it may have arrived; send it again at
+    # most this many times (0: never), then hold it for the operator (`sync --resend` sends it)
+    ambiguous_retries: int = Field(1, ge=0, le=3)
+    refused_backoff_minutes: float = Field(60, ge=0, le=10080)  # wait after a temporary refusal (4xx); doubles
+    refused_max_attempts: int = Field(5, ge=1, le=20)  # temporary refusals before the memo is given up
+
+
 class Email(_Model):
     sender: EmailAddress
     sender_name: Annotated[str, AfterValidator(_header_text)] = ""
@@ -227,6 +237,9 @@ class Email(_Model):
     reminder_cc: list[EmailAddress] = []  # copied on every district reminder (e.g. provincial staff)
     summary_cc: list[EmailAddress] = []  # copied on the provincial summary (To: province.staff_emails)
     attach_pdf: bool = True  # attach the memo as an A4 PDF
+    attach_docx: bool = True  # attach the memo as an editable Word file (.docx) too
+    pdf_workers: int = Field(2, ge=1, le=8)  # processes that render memo PDFs (the run itself renders none)
+    retry: Retry = Retry()
 
 
 class Reminders(_Model):
@@ -251,6 +264,21 @@ class Line(_Model):
     timeout_seconds: float = Field(20, gt=0)
     max_retries: int = Field(3, ge=0, le=10)  # after a timeout, a 5xx or a rate-limit 429, with the same retry key
     backoff_seconds: float = Field(2, ge=0)  # first wait before a retry; doubled each time
+
+
+class MemoForm(_Model):
+    """How the memo is filed (บันทึกข้อความ)."""
+
+    # "register": ที่ numbers from the register (sync/delivery/register.py); "draft": no number, marked ร่าง
+    numbering: Literal["register", "draft"] = "register"
+    garuda: Path | None = None  # a ตราครุฑ image (PNG or JPEG) for the top left of the form; none is shipped
+
+    @field_validator("garuda")
+    @classmethod
+    def _image(cls, path: Path | None) -> Path | None:
+        if path is not None and not path.is_file():
+            raise ValueError(f"no image file at {path}")
+        return path
 
 
 class RuleSettings(_Model):
@@ -326,6 +354,7 @@ class Config(_Model):
     outputs: Outputs
     email: Email
     reminders: Reminders = Reminders()
+    memo: MemoForm = MemoForm()
     rules: dict[str, RuleSettings] = {}
     schedule: Schedule = Schedule()
     line: Line = Line()
@@ -458,7 +487,8 @@ def _explain(exc: ValidationError, layers: list[tuple[Path, dict]], merged: dict
 def _resolve_paths(data: dict, base: Path) -> dict:
     google = data.get("backend", {}).get("google") if isinstance(data.get("backend"), dict) else None
     keys = [(google, "backend.google.credentials", "credentials")] if isinstance(google, dict) else []
-    for section, names in (("backend", ("workbooks",)), ("outputs", ("summary", "outbox", "state"))):
+    paths = (("backend", ("workbooks",)), ("outputs", ("summary", "outbox", "state")), ("memo", ("garuda",)))
+    for section, names in paths:
         if isinstance(data.get(section), dict):
             keys += [(data[section], f"{section}.{name}", name) for name in names]
     for holder, key, name in keys:

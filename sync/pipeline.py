@@ -99,8 +99,10 @@ class SyncOutcome:
         return list(self.delivery.planned) if self.delivery else []
 
 
-def _write_status(backend: Backend, district: District, result: DistrictResult, as_of, checked_at, outcome):
-    sheet = build_status_sheet(result, as_of, checked_at)
+def _write_status(
+    backend: Backend, config: Config, district: District, result: DistrictResult, as_of, checked_at, outcome
+):
+    sheet = build_status_sheet(result, as_of, checked_at, config)
     # The service's own tab is the one titled exactly so; a look-alike is an officer's (a data finding).
     if same_content(sheet, result.raw.tabs.get(STATUS)):
         outcome.status_unchanged.append(result.code)
@@ -152,8 +154,8 @@ def _tally(run: Run, outcome: SyncOutcome, backend: Backend, status: str) -> Run
     run.api_requests = int(getattr(backend, "api_requests", 0))
     run.errors = [f"{d.code} {d.name}: {d.findings[0].details.get('reason', '')}" for d in outcome.unreadable]
     run.errors += [f"{code}: status tab not written" for code in outcome.status_failed]
-    if outcome.delivery and outcome.delivery.error:
-        run.errors.append(f"memos not sent: {outcome.delivery.error}")
+    if outcome.delivery:
+        run.errors += outcome.delivery.problems()
     run.errors += history_notes(outcome.line)
     return run
 
@@ -236,7 +238,7 @@ def _run_sync(
         if _stopping(stop):
             break
         if result.readable:
-            _write_status(backend, by_code[result.code], result, as_of, checked_at, outcome)
+            _write_status(backend, config, by_code[result.code], result, as_of, checked_at, outcome)
     if _stopping(stop):
         outcome.stopped = True
         log.warning("run stopped early: no memos written, provincial summary not rewritten")
@@ -261,9 +263,11 @@ def _run_sync(
     if dry_run:
         return outcome
 
-    history.finish(_tally(run, outcome, backend, OK))  # before the summary, whose history tab shows this run
+    # the summary's history tab shows this run; its row says `running` until run_sync finishes it
+    history.finish(_tally(run, outcome, backend, OK), provisional=True)
     if whole_province:
-        outcome.summary = backend.write_summary(build_summary(report, config, history.recent(), checked_at))
+        runs = history.recent(current=run)
+        outcome.summary = backend.write_summary(build_summary(report, config, runs, checked_at))
     else:
         log.info("provincial summary not rewritten: only some districts were checked")
     return outcome

@@ -18,6 +18,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 QUOTE_LIMIT = 200  # characters of an officer's text quoted in a message, then "…"
 LIST_LIMIT = 10  # values of a list named in a message, then "และอีก N รายการ"
+LIST_ITEM_LIMIT = 60  # characters of each of those values
 MESSAGE_LIMIT = 2000  # a whole message, whatever it quotes
 
 
@@ -28,9 +29,9 @@ def clip(value: Any, limit: int = QUOTE_LIMIT) -> str:
 
 
 def _few(values: Any, limit: int = LIST_LIMIT, separator: str = ", ") -> str:
-    """The first `limit` values (each clipped) joined, then how many more."""
+    """The first `limit` values (each cut to LIST_ITEM_LIMIT characters) joined, then how many more."""
     values = list(values)
-    shown = separator.join(clip(v) for v in values[:limit])
+    shown = separator.join(clip(v, LIST_ITEM_LIMIT) for v in values[:limit])
     if len(values) > limit:
         shown += " " + render(texts()["more"], n=len(values) - limit)
     return shown

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import socket
 from email import message_from_bytes, policy
-from email.header import decode_header, make_header
 
 import pytest
 import yaml
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from click.testing import CliRunner
 
@@ -19,56 +16,16 @@ from sync.checker import Checker
 from sync.config import ConfigError, load_config
 from sync.delivery.ledger import Ledger
 from sync.delivery.mailer import Mailer
+from sync.delivery.message import HeaderError, to_email
 from sync.model import RawWorkbook
-from sync.outputs.memos import HeaderError, Memo, reminder, to_email
+from sync.outputs.memos import Memo, numbered, reminder
 from sync.pipeline import run_sync, select_districts
 from sync.service.history import History
 from tests.conftest import AS_OF, CONFIG_DIR, compliant_tabs, save_workbook, write_config
+from tests.smtp_support import Server, free_port
 
 NOW = dt.datetime(2025, 1, 21, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 PASSWORD = "s3cret-pass-word"
-
-
-class Sink:
-    """Records what the server accepted; `refuse` makes it refuse every recipient (451)."""
-
-    def __init__(self):
-        self.messages: list[tuple[str, list[str], bytes]] = []
-        self.refuse = False
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse:
-            return "451 4.3.0 try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
-        return "250 OK"
-
-    def parsed(self):
-        return [message_from_bytes(raw, policy=policy.default) for _, _, raw in self.messages]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, port: int, **smtp_options):
-        self.port, self.options, self.sink, self.controller = port, smtp_options, Sink(), None
-
-    def start(self) -> Server:
-        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port, **self.options)
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        if self.controller:
-            self.controller.stop()
-            self.controller = None
 
 
 @pytest.fixture
@@ -118,8 +75,8 @@ def configure(tmp_path, port: int | None, *, pdf=False, smtp: dict | None = None
     return load_config(write_config(tmp_path, tmp_path / "wb", text + extra))
 
 
-def sync(config, tabs, codes=("5702", "5703"), **options):
-    return run_sync(config, AS_OF, select_districts(config, codes), backend=MemoryBackend(tabs), now=NOW, **options)
+def sync(config, tabs, codes=("5702", "5703"), now=NOW, **options):
+    return run_sync(config, AS_OF, select_districts(config, codes), backend=MemoryBackend(tabs), now=now, **options)
 
 
 TWO = {"5702": with_open_items(), "5703": with_open_items()}
@@ -142,20 +99,21 @@ def test_memos_arrive_with_the_right_recipients_and_the_thai_text_as_rendered(tm
     assert rcpts == ["cd5702@example.go.th", "nai-amphoe-5702@example.go.th", "provincial-cd@example.go.th"]
     assert server.sink.messages[1][1] == ["cd5703@example.go.th", "provincial-cd@example.go.th"]
     message = server.sink.parsed()[0]
-    memo = expected_reminder(config, "5702", TWO["5702"])
+    memo = numbered(expected_reminder(config, "5702", TWO["5702"]), "ชร ๐๐๑๙.๒/๑")  # the year's first number
     assert message["To"] == "cd5702@example.go.th"
     assert message["Cc"] == "nai-amphoe-5702@example.go.th, provincial-cd@example.go.th"
     assert message["Subject"] == memo.subject
-    assert str(make_header(decode_header(message_from_bytes(raw)["From"]))) == (
-        "สำนักงานพัฒนาชุมชนจังหวัดเชียงราย <noreply-cd57@example.go.th>"
-    )
+    assert message["From"] == "สำนักงานพัฒนาชุมชนจังหวัดเชียงราย <noreply-cd57@example.go.th>"
     assert re.fullmatch(r"<[^<>@\s]+@example\.go\.th>", message["Message-ID"]) and message["Date"]
     assert message.get_body(("plain",)).get_content() == memo.text
     assert message.get_body(("html",)).get_content() == memo.html
-    [attachment] = list(message.iter_attachments())
-    assert attachment.get_content_type() == "application/pdf"
-    assert attachment.get_filename() == "memo-5702-reminder-2025-01-21.pdf"
-    assert attachment.get_content().startswith(b"%PDF-")
+    pdf, docx = list(message.iter_attachments())
+    assert pdf.get_content_type() == "application/pdf"
+    assert pdf.get_filename() == "memo-5702-reminder-2025-01-21.pdf"
+    assert pdf.get_content().startswith(b"%PDF-")
+    assert docx.get_content_type() == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert docx.get_filename() == "memo-5702-reminder-2025-01-21.docx" and docx.get_content()[:2] == b"PK"
+    assert "ที่ ชร ๐๐๑๙.๒/๒" in server.sink.parsed()[1].get_body(("plain",)).get_content()
     assert all(ord(c) < 128 for c in raw.decode("ascii")), "headers and bodies are transfer-encoded"
     assert [p.name for p in outcome.memos] == ["5702-reminder.eml", "5703-reminder.eml"]  # the copies kept
 
@@ -202,30 +160,68 @@ def test_smtp_down_keeps_the_memos_queued_and_the_next_run_sends_them_once(tmp_p
     assert server.sink.parsed()[0]["Subject"].endswith("ข้อมูล ณ ๒๑ ม.ค. ๒๕๖๘")
 
 
-def test_a_refusing_server_keeps_the_memos_queued(tmp_path, server):
+def test_a_server_refusing_for_now_gets_the_memos_again_after_a_growing_wait(tmp_path, server):
     server.start()
     server.sink.refuse = True
     config = configure(tmp_path, server.port)
     refused = sync(config, TWO)
-    assert "451" in refused.delivery.error and refused.delivery.waiting == ["5702-reminder.eml", "5703-reminder.eml"]
+    assert refused.delivery.waiting == ["5702-reminder.eml", "5703-reminder.eml"] and not refused.delivery.ok
+    assert refused.delivery.backing_off[0].startswith("5702-reminder.eml (tried again from ๒๑ ม.ค. ๒๕๖๘ ๑๐:๐๐ น.)")
     server.sink.refuse = False
-    accepted = sync(config, TWO)
-    assert accepted.delivery.sent == ["5702-reminder.eml", "5703-reminder.eml"] and accepted.delivery.skipped
-    sync(config, TWO)
+    tried = server.sink.tries
+    soon = sync(config, TWO, now=NOW + dt.timedelta(minutes=30))
+    assert soon.delivery.sent == [] and server.sink.tries == tried, "not tried again within the wait"
+    later = sync(config, TWO, now=NOW + dt.timedelta(minutes=61))
+    assert later.delivery.sent == ["5702-reminder.eml", "5703-reminder.eml"] and later.delivery.ok
+    sync(config, TWO, now=NOW + dt.timedelta(minutes=90))
     assert len(server.sink.messages) == 2
 
 
-def test_cli_says_when_smtp_is_down_and_exits_1(tmp_path):
+def test_a_memo_refused_for_good_is_given_up_and_shown_by_status(tmp_path, server):
+    server.start()
+    server.sink.refuse = "550 5.1.1 mailbox unavailable"
+    config = configure(tmp_path, server.port)
+    first = sync(config, TWO, codes=("5702",))
+    assert first.delivery.given_up and "550" in first.delivery.given_up[0] and not first.delivery.ok
+    tried = server.sink.tries
+    again = sync(config, TWO, codes=("5702",), now=NOW + dt.timedelta(days=1))
+    assert server.sink.tries == tried and again.delivery.sent == []
+    status = CliRunner().invoke(cli, ["status", "--config", str(tmp_path / "test.yaml"), "--max-age", "60"])
+    assert status.exit_code == 1
+    assert "memo 5702-reminder.eml of 2025-01-21 refused by the server, given up: SMTP 127.0.0.1" in status.stdout
+    _, first_run = History(config.outputs.state).recent(2)
+    assert any(e.startswith("memo refused by the server, given up: 5702-reminder.eml") for e in first_run.errors)
+
+
+def test_a_temporary_refusal_is_given_up_after_the_configured_tries(tmp_path, server):
+    server.start()
+    server.sink.refuse = True
+    config = configure(tmp_path, server.port, extra="")
+    config = config.model_copy(
+        update={"email": config.email.model_copy(update={"retry": config.email.retry.model_copy(
+            update={"refused_max_attempts": 3, "refused_backoff_minutes": 10})})}
+    )
+    outcomes = [sync(config, TWO, codes=("5702",), now=NOW + dt.timedelta(minutes=m)) for m in (0, 11, 32, 80, 200)]
+    assert [len(o.delivery.backing_off) for o in outcomes[:2]] == [1, 1]
+    assert outcomes[2].delivery.given_up and server.sink.tries == 3  # after 10 and 20 minutes, then given up
+
+
+def _two_runs_while_smtp_is_down(tmp_path):
     config_path = write_config(
         tmp_path, tmp_path / "wb", f"email: {{smtp: {{host: 127.0.0.1, port: {free_port()}, security: none}}}}\n"
     )
     save_workbook(tmp_path / "wb" / "5702.xlsx", with_open_items())
-    result = CliRunner().invoke(
-        cli, ["sync", "--config", str(config_path), "--district", "5702", "--as-of", "2025-01-21"]
-    )
-    assert result.exit_code == 1, result.output
-    assert "memos: sending failed: SMTP 127.0.0.1" in result.stdout
-    assert "memos: 1 still queued, the next run sends them: 5702-reminder.eml" in result.stdout
+    args = ["sync", "--config", str(config_path), "--district", "5702", "--as-of", "2025-01-21"]
+    return CliRunner().invoke(cli, args), CliRunner().invoke(cli, args)
+
+
+def test_cli_says_memos_are_queued_not_sent_while_smtp_is_down_and_exits_1(tmp_path):
+    for result in _two_runs_while_smtp_is_down(tmp_path):
+        assert result.exit_code == 1, result.output
+        out = result.stdout
+        assert "memos: 1 queued, not sent (SMTP 127.0.0.1:" in out and "cannot connect" in out
+        assert "the next run tries again: 5702-reminder.eml" in out
+        assert "already sent" not in out
 
 
 def test_officer_text_arrives_escaped_and_inert(tmp_path, server):

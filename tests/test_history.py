@@ -1,18 +1,23 @@
 
 """The run history: richer rows, begun/finished runs, migration of older tables, the summary's history tab."""
 
+import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 from contextlib import closing
 
 import pytest
+from click.testing import CliRunner
 
+from cli import cli
 from sync.config import load_config
 from sync.outputs.summary import _history
 from sync.pipeline import run_sync
 from sync.service.history import FAILED, INTERRUPTED, OK, RUNNING, STOPPED, History, Run
 from sync.texts import texts
-from tests.conftest import AS_OF, compliant_tabs, save_workbook, write_config
+from tests.conftest import AS_OF, REPO, compliant_tabs, save_workbook, write_config
 
 TWO = 'districts: [{code: "5701", name: A}, {code: "5702", name: B}]\n'
 
@@ -115,7 +120,7 @@ def test_a_stop_request_finishes_the_district_in_hand_and_records_a_stopped_run(
     assert (run.status, run.districts_ok) == (STOPPED, 1)
 
 
-def test_the_summary_history_tab_shows_the_new_columns(tmp_path):
+def test_the_summary_history_tab_shows_the_new_columns(config):
     runs = [
         Run(
             "2025-01-21T09:00:00+07:00",
@@ -132,13 +137,48 @@ def test_the_summary_history_tab_shows_the_new_columns(tmp_path):
             errors=["boom", "bang"],
         )
     ]
-    sheet = _history(runs)
+    sheet = _history(runs, config)
     t = texts()
     assert sheet.title == t["summary"]["tabs"]["history"]
     assert sheet.rows[0] == t["summary"]["history_headers"] and len(sheet.rows[0]) == 12
     row = sheet.rows[1]
-    assert row[:7] == ["2025-01-21T09:00:00+07:00", "2025-01-21T09:01:00+07:00", "2025-01-21", 16, 1, 5, 3]
+    # BE dates in Thai digits, counts as numbers (shown in Thai digits: the workbook's one convention)
+    assert row[:7] == ["๒๑ ม.ค. ๒๕๖๘ ๐๙:๐๐ น.", "๒๑ ม.ค. ๒๕๖๘ ๐๙:๐๑ น.", "๒๑ ม.ค. ๒๕๖๘", 16, 1, 5, 3]
+    assert sheet.thai_digits
     assert row[7] == t["summary"]["run_statuses"]["failed"]
     assert row[8] == t["summary"]["run_triggers"]["schedule"]
-    assert row[9] == f"{t['statuses']['ok']} 30, {t['statuses']['late']} 2"
+    assert row[9] == f"{t['statuses']['ok']} ๓๐, {t['statuses']['late']} ๒"
     assert row[10:] == [7, "boom\nbang"]
+
+
+def _killed_sync(config_path, target: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "tests.kill_at", target, "--", "sync", "--config", str(config_path)]
+    return subprocess.run([*command, "--as-of", "2025-01-21"], cwd=REPO, capture_output=True, text=True, timeout=120)
+
+
+def test_a_run_killed_after_its_history_row_is_written_is_interrupted_never_ok(tmp_path):
+    for code in ("5701", "5702"):
+        save_workbook(tmp_path / "wb" / f"{code}.xlsx", compliant_tabs())
+    config_path = write_config(tmp_path, tmp_path / "wb", TWO)
+    killed = _killed_sync(config_path, "sync.pipeline:build_summary")  # the row has this run's figures by then
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    state = tmp_path / "out" / "state"
+    [row] = History(state).recent()
+    assert row.status == RUNNING and row.districts_ok == 2  # figures written, yet not `ok`
+    status = CliRunner().invoke(cli, ["status", "--config", str(config_path)])
+    assert status.exit_code == 1 and "did not finish: it was killed" in status.stdout
+    run_sync(load_config(config_path), AS_OF, load_config(config_path).districts, email=False)
+    assert [r.status for r in History(state).recent()] == [OK, INTERRUPTED]
+
+
+def test_the_summary_written_by_a_run_shows_that_run_as_ok(tmp_path):
+    import openpyxl
+
+    for code in ("5701", "5702"):
+        save_workbook(tmp_path / "wb" / f"{code}.xlsx", compliant_tabs())
+    config = load_config(write_config(tmp_path, tmp_path / "wb", TWO))
+    run_sync(config, AS_OF, list(config.districts), email=False)
+    sheet = openpyxl.load_workbook(config.outputs.summary)[texts()["summary"]["tabs"]["history"]]
+    header = [c.value for c in sheet[1]]
+    status_column = header.index(texts()["summary"]["history_headers"][7]) + 1
+    assert sheet.cell(2, status_column).value == texts()["summary"]["run_statuses"]["ok"]

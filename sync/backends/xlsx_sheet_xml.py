@@ -40,6 +40,7 @@ NAMED = {
     "header": CellFormat(bold=True, fill="D9E1F2"),
     "bold": CellFormat(bold=True),
     "link": CellFormat(colour="0563C1", underline=True),
+    "warning": CellFormat(bold=True, colour="9C0006"),
 }
 NAMED.update({status: CellFormat(fill=colour) for status, colour in COLOURS.items()})
 

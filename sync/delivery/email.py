@@ -6,10 +6,11 @@
    `resend` records and sends this run's memos again, even on a day the policy sends nothing
    (period "manual:<as-of>").
 3. New memos are queued (message bytes, with the PDF, stored in the ledger), then everything
-   queued is sent: by SMTP when `email.smtp.host` is set, else written as .eml files into the
-   outbox (outbox-only mode, the default). An SMTP server that is down stops the sending; what is
-   left stays queued for the next run. Every delivered memo is also kept as an .eml copy in
-   outbox/<as-of>/.
+   queued and due is sent (sync/delivery/sending.py): by SMTP when `email.smtp.host` is set, else
+   written as .eml files into the outbox (outbox-only mode, the default). An SMTP server that is
+   down stops the sending; what is left stays queued for the next run. A try that may have
+   delivered (connection lost after the message was handed over, or a run killed while sending)
+   is repeated at most once, then held; refused memos back off (sync/delivery/attempts.py).
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sync.atomic import atomic_write
 from sync.checker import Report
 from sync.config import Config
-from sync.delivery.ledger import Entry, Ledger
+from sync.delivery.attempts import DeliveryLedger
+from sync.delivery.compose import queue_memos
+from sync.delivery.ledger import HELD, REFUSED, SENT, Key, Ledger
 from sync.delivery.policy import KINDS, Planned, plan
-from sync.outputs.memos import HeaderError, keep_whole, to_email
+from sync.delivery.sending import send_smtp, write_outbox
 
 log = logging.getLogger("khoknongna")
 
@@ -35,124 +37,51 @@ class Delivery:
     mode: str  # "smtp" or "outbox"
     dry_run: bool = False
     planned: list[str] = field(default_factory=list)  # memos queued by this run (dry run: would be)
-    skipped: list[str] = field(default_factory=list)  # already recorded in the ledger: not sent again
+    skipped: list[str] = field(default_factory=list)  # already sent (ledger): not sent again
     sent: list[str] = field(default_factory=list)  # delivered by this run (including earlier runs' queue)
-    waiting: list[str] = field(default_factory=list)  # still queued after the run: the next run sends them
+    waiting: list[str] = field(default_factory=list)  # still queued after the run: a later run sends them
+    backing_off: list[str] = field(default_factory=list)  # refused for now by the server, tried again later
+    held: list[str] = field(default_factory=list)  # held by this run: may have arrived, not sent again
+    given_up: list[str] = field(default_factory=list)  # refused for good by this run
+    released: list[str] = field(default_factory=list)  # held memos that --resend queued again
+    waiting_operator: list[str] = field(default_factory=list)  # held or given up by earlier runs
     rejected: list[str] = field(default_factory=list)  # refused before sending (bad header, no recipients)
     error: str = ""  # why sending stopped
     paths: list[Path] = field(default_factory=list)  # .eml copies of what was delivered
 
     @property
     def ok(self) -> bool:
-        return not (self.waiting or self.rejected or self.error)
+        return not (self.waiting or self.rejected or self.error or self.held or self.given_up)
+
+    def problems(self) -> list[str]:
+        """What went wrong, one line each, for the run history."""
+        lines = [f"memos not sent: {self.error}"] if self.error else []
+        lines += [f"memo held (may have arrived; `sync --resend` sends it): {h}" for h in self.held]
+        lines += [f"memo refused by the server, given up: {g}" for g in self.given_up]
+        lines += [f"memo refused for now: {b}" for b in self.backing_off]
+        lines += [f"memo not made: {r}" for r in self.rejected]
+        return lines
 
 
-def _fresh(planned: list[Planned], ledger: Ledger, resend: bool, delivery: Delivery) -> list[Planned]:
+def _fresh(planned: list[Planned], ledger: Ledger, resend: bool, released: set, delivery: Delivery) -> list[Planned]:
+    """The planned memos the ledger has not recorded (all of them with `resend`, except those whose
+    held message `resend` released: that message goes out itself)."""
     fresh = []
     for item in planned:
         if resend:
-            fresh.append(item)
-        elif item.catch_up and ledger.for_period(item.memo.key, item.memo.kind, item.period):
+            if item.key not in released:
+                fresh.append(item)
+            continue
+        recorded = ledger.recorded(item.key)
+        if item.catch_up and not recorded:
+            recorded = ledger.for_period(item.memo.key, item.memo.kind, item.period)
+        if any(e.status == SENT for e in recorded):
             delivery.skipped.append(item.memo.file_name)
-        elif ledger.recorded(item.key):
-            delivery.skipped.append(item.memo.file_name)
-        else:
+        elif any(e.status in (HELD, REFUSED) for e in recorded):
+            delivery.waiting_operator.append(item.memo.file_name)
+        elif not recorded:
             fresh.append(item)
     return fresh
-
-
-def _outbox_copy(config: Config, entry: Entry, message: bytes) -> Path:
-    """Write the delivered message as outbox/<as-of>/<file name>; a different message of the same
-    name (a changed memo, a resend) gets -2, -3, ... instead of replacing it."""
-    folder = Path(config.outputs.outbox) / entry.as_of
-    stem, suffix = entry.file_name.rsplit(".", 1)
-    path, number = folder / entry.file_name, 1
-    while path.exists() and path.read_bytes() != message:
-        number += 1
-        path = folder / f"{stem}-{number}.{suffix}"
-    atomic_write(path, lambda handle: handle.write(message))
-    return path
-
-
-def _queue(config: Config, ledger: Ledger, item: Planned, now: dt.datetime, resend: bool, delivery: Delivery):
-    memo = item.memo
-    pdf = None
-    try:
-        if config.email.attach_pdf:
-            from sync.outputs.pdf import render_pdf
-
-            pdf = render_pdf(memo.html, keep_whole(config))
-    except Exception as exc:  # a rendering bug must not stop the other memos; the next run tries again
-        log.exception("memo %s not sent: its PDF could not be made", memo.file_name)
-        delivery.rejected.append(f"{memo.file_name}: PDF not made: {type(exc).__name__}: {exc}")
-        return
-    try:
-        message = to_email(memo, config, now, pdf=pdf)
-    except HeaderError as exc:
-        log.error("memo %s not sent: %s", memo.file_name, exc)
-        delivery.rejected.append(f"{memo.file_name}: {exc}")
-        return
-    ledger.queue(
-        item.key,
-        as_of=(memo.as_of or now.date()).isoformat(),
-        file_name=memo.file_name,
-        subject=memo.subject,
-        sender=config.email.sender,
-        recipients=list(dict.fromkeys(memo.recipients + memo.cc)),
-        message=message.as_bytes(policy=message.policy.clone(linesep="\r\n")),  # SMTP wants CRLF lines
-        resend=resend,
-    )
-    delivery.planned.append(memo.file_name)
-
-
-def _send_smtp(config: Config, ledger: Ledger, delivery: Delivery) -> None:
-    from sync.delivery.mailer import Mailer, MailError
-
-    pending = ledger.pending()
-    if not pending:
-        return
-    try:
-        with Mailer(config.email.smtp) as mailer:
-            for entry in pending:
-                message = ledger.message(entry.id)
-                ledger.mark_sending(entry.id)
-                try:
-                    refused = mailer.send(entry.sender, entry.recipients, message)
-                except MailError as exc:
-                    ledger.mark_failed(entry.id, str(exc))
-                    log.warning("memo %s not sent: %s", entry.label, exc)
-                    if exc.connection:
-                        delivery.error = str(exc)
-                        return
-                    delivery.error = delivery.error or str(exc)
-                    continue
-                note = f"refused for {', '.join(refused)}" if refused else None
-                ledger.mark_sent(entry.id, "smtp", note)
-                if note:
-                    log.warning("memo %s sent, but %s", entry.label, note)
-                delivery.sent.append(entry.file_name)
-                try:
-                    delivery.paths.append(_outbox_copy(config, entry, message))
-                except OSError as exc:  # only the copy: the memo went out
-                    log.warning("memo %s sent, but its copy was not written: %s", entry.label, exc)
-    except MailError as exc:
-        log.warning("memos not sent: %s", exc)
-        delivery.error = str(exc)
-
-
-def _write_outbox(config: Config, ledger: Ledger, delivery: Delivery) -> None:
-    for entry in ledger.pending():
-        message = ledger.message(entry.id)
-        ledger.mark_sending(entry.id)
-        try:
-            path = _outbox_copy(config, entry, message)
-        except OSError as exc:
-            ledger.mark_failed(entry.id, f"outbox: {exc}")
-            delivery.error = f"outbox {config.outputs.outbox}: {exc}"
-            return
-        ledger.mark_sent(entry.id, "outbox")
-        delivery.sent.append(entry.file_name)
-        delivery.paths.append(path)
 
 
 def deliver(
@@ -173,17 +102,21 @@ def deliver(
     planned = plan(config, report, as_of, whole_province=whole_province, resend=resend, kinds=kinds)
     if dry_run:
         ledger = Ledger(state, create=False)
-        delivery.planned = [p.memo.file_name for p in _fresh(planned, ledger, resend, delivery)]
+        delivery.planned = [p.memo.file_name for p in _fresh(planned, ledger, resend, set(), delivery)]
         delivery.waiting = [e.file_name for e in ledger.pending()]
         return delivery
-    ledger = Ledger(state)
+    ledger = DeliveryLedger(state, config.email.retry)
     with ledger.delivering():
-        for item in _fresh(planned, ledger, resend, delivery):
-            _queue(config, ledger, item, now, resend, delivery)
-        if mode == "smtp":
-            _send_smtp(config, ledger, delivery)
-        else:
-            _write_outbox(config, ledger, delivery)
+        for entry in ledger.settle_leftovers(now):
+            delivery.held.append(f"{entry.file_name}: the run that sent it was killed; the server may have it")
+        released = set()
+        if resend:
+            codes = {d.code for d in report.districts} | ({"province"} if whole_province else set())
+            for entry in ledger.release_held(codes, set(kinds)):
+                released.add(Key(entry.district, entry.kind, entry.period, entry.content_hash))
+                delivery.released.append(entry.file_name)
+        queue_memos(config, ledger, _fresh(planned, ledger, resend, released, delivery), now, resend, delivery)
+        (send_smtp if mode == "smtp" else write_outbox)(config, ledger, delivery, now)
         delivery.waiting = [e.file_name for e in ledger.pending()]
     return delivery
 
@@ -201,16 +134,56 @@ def describe(delivery: Delivery, config: Config) -> list[str]:
         lines.append(f"memos: sent {len(sent)} by SMTP {smtp.host}:{smtp.effective_port}: {names(sent)}")
     elif sent:
         lines.append(f"memos: outbox-only (email.smtp.host is not set): {len(sent)} written as .eml, none emailed")
-    elif not delivery.waiting:
+    elif not (delivery.waiting or delivery.held or delivery.given_up or delivery.waiting_operator):
         lines.append("memos: nothing new to send" if delivery.skipped else "memos: none due today (config reminders)")
     if delivery.skipped:
         skipped = delivery.skipped
         lines.append(f"memos: {len(skipped)} already sent, not sent again (--resend forces): {names(skipped)}")
+    if delivery.waiting_operator:
+        waiting = delivery.waiting_operator
+        lines.append(f"memos: {len(waiting)} held or refused earlier, not sent again (cli.py status): {names(waiting)}")
+    if delivery.released:
+        released = delivery.released
+        lines.append(f"memos: {len(released)} held earlier, queued again by --resend: {names(released)}")
     if delivery.rejected:
         lines.append(f"memos: {len(delivery.rejected)} refused before sending: " + "; ".join(delivery.rejected))
-    if delivery.error:
-        lines.append(f"memos: sending failed: {delivery.error}")
-    if delivery.waiting:
-        lines.append(f"memos: {len(delivery.waiting)} still queued, the next run sends them: {names(delivery.waiting)}")
+    if delivery.held:
+        lines.append(
+            f"memos: {len(delivery.held)} held, not sent again: the server may have them (check with the recipients; "
+            "`cli.py sync --resend --district CODE` sends one again): " + "; ".join(delivery.held)
+        )
+    if delivery.given_up:
+        given_up = delivery.given_up
+        lines.append(f"memos: {len(given_up)} refused by the server, given up: " + "; ".join(given_up))
+    if delivery.backing_off:
+        lines.append(f"memos: {len(delivery.backing_off)} refused for now: " + "; ".join(delivery.backing_off))
+    if delivery.waiting and delivery.error:
+        waiting = delivery.waiting
+        lines.append(
+            f"memos: {len(waiting)} queued, not sent ({delivery.error}); the next run tries again: {names(waiting)}"
+        )
+    elif delivery.error:
+        lines.append(f"memos: sending stopped: {delivery.error}")
+    elif delivery.waiting and not delivery.backing_off:
+        lines.append(f"memos: {len(delivery.waiting)} still queued, a later run sends them: {names(delivery.waiting)}")
     return lines
 
+
+def attention(state: Path, retry, now: dt.datetime) -> tuple[list[str], list[str]]:
+    """For `cli.py status`: memos waiting for the operator (held, given up), and memos backing off."""
+    ledger = DeliveryLedger(state, retry, create=False)
+    if not ledger.exists:
+        return [], []
+    operator = []
+    for entry in ledger.needing_operator():
+        if entry.status == HELD:
+            again = "" if entry.kind == "summary" else f" --district {entry.district}"
+            what, fix = "held (it may have arrived)", f"`cli.py sync --resend{again}` sends it again"
+        else:
+            what, fix = "refused by the server, given up", "check its addresses; the next memo of its kind settles it"
+        operator.append(f"memo {entry.file_name} of {entry.as_of} {what}: {entry.last_error} ({fix})")
+    waiting = [
+        f"memo {entry.file_name} of {entry.as_of} refused for now, tried again after {after} UTC: {entry.last_error}"
+        for entry, after in ledger.waiting(now)
+    ]
+    return operator, waiting

@@ -25,10 +25,11 @@ is 'unconfirmed': it counts as recorded and is never sent again by itself.
 Life of a row: queued → sending → sent. A row is set to 'sending' (committed) before the message
 is handed to the SMTP server and to 'sent' (committed) right after the server accepted it, so a
 crash between the two can repeat only that one message: the next run finds it 'sending' and sends
-it again (with the same Message-ID, stored with the message). A failed attempt puts the row back
-to 'queued' with the error; the next run sends it. A newer memo for the same district and kind
+it again once (with the same Message-ID, stored with the message). A newer memo for the same district and kind
 supersedes one still queued ('superseded': never sent, the newer one says more). Only one process
-delivers at a time (an exclusive lock on a file beside the database).
+delivers at a time (an exclusive lock on a file beside the database). What a failed try at an
+e-mail means for the next run (sent again, backed off, 'held' or 'refused' for the operator) is
+sync/delivery/attempts.py.
 
 Ledgers written before channels existed are migrated when opened for writing: every row becomes an
 "email" row (read-only use reads them as such without changing the file).
@@ -49,6 +50,7 @@ QUEUED, SENDING, SENT, SUPERSEDED = "queued", "sending", "sent", "superseded"
 FAILED, UNCONFIRMED = "failed", "unconfirmed"  # LINE rows: refused by LINE; retry key expired, fate unknown
 _NOT_RECORDED = (SUPERSEDED, FAILED)
 EMAIL = "email"
+HELD, REFUSED = "held", "refused"  # e-mail rows waiting for the operator (sync/delivery/attempts.py)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS memos (

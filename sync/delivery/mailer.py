@@ -6,6 +6,11 @@
 The password is read from the environment variable named by `email.smtp.password_env`, never from
 a file. STARTTLS is required when configured: a server that does not offer it is an error, never a
 reason to send in clear. Certificates are verified against the system's trust store.
+
+A failure says what it means for the memo (MailError): the server could not be used (try again
+later), it refused this message (temporarily or for good), or the connection was lost after the
+whole message was handed over (`ambiguous`: the server may have accepted it, and sending it again
+may deliver it twice).
 """
 
 from __future__ import annotations
@@ -19,11 +24,48 @@ from sync.config import Smtp
 
 class MailError(Exception):
     """Sending failed. `connection` True: the server cannot be used now (stop, try the next run);
-    False: this message was refused (the others may still go)."""
+    False: this message was refused (the others may still go), for good when `permanent` (5xx).
+    `ambiguous`: the connection was lost after the whole message was handed over."""
 
-    def __init__(self, message: str, *, connection: bool):
+    def __init__(self, message: str, *, connection: bool, permanent: bool = False, ambiguous: bool = False):
         super().__init__(message)
         self.connection = connection
+        self.permanent = permanent
+        self.ambiguous = ambiguous
+
+
+class _Tracked:
+    """An SMTP session that knows whether the last message went out whole (end-of-data sent)."""
+
+    handed_over = False
+    _in_data = False
+
+    def data(self, msg):
+        self.handed_over, self._in_data = False, True
+        try:
+            return super().data(msg)
+        finally:
+            self._in_data = False
+
+    def send(self, s):
+        super().send(s)
+        if self._in_data and isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):  # the message and its end
+            self.handed_over = True
+
+
+class _SMTP(_Tracked, smtplib.SMTP):
+    pass
+
+
+class _SMTPSSL(_Tracked, smtplib.SMTP_SSL):
+    pass
+
+
+def _permanent(exc: BaseException) -> bool:
+    """A 5xx answer: the same message will be refused again."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
 
 
 def _scrub(text: str, secret: str | None) -> str:
@@ -36,7 +78,7 @@ class Mailer:
         self.port = settings.effective_port
         self.where = f"SMTP {settings.host}:{self.port} ({settings.security})"
         self._password: str | None = None
-        self._smtp: smtplib.SMTP | None = None
+        self._smtp: _SMTP | _SMTPSSL | None = None
         if settings.user:
             environ = os.environ if environ is None else environ
             self._password = environ.get(settings.password_env) or None
@@ -47,7 +89,7 @@ class Mailer:
                     connection=True,
                 )
 
-    def _fail(self, what: str, exc: BaseException, connection: bool = True) -> MailError:
+    def _fail(self, what: str, exc: BaseException, connection: bool = True, **kind) -> MailError:
         detail = exc.__class__.__name__
         if isinstance(exc, smtplib.SMTPResponseException):
             reply = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
@@ -59,16 +101,16 @@ class Mailer:
             )
         elif str(exc):
             detail = f"{detail}: {exc}"
-        return MailError(_scrub(f"{self.where}: {what}: {detail}", self._password), connection=connection)
+        return MailError(_scrub(f"{self.where}: {what}: {detail}", self._password), connection=connection, **kind)
 
     def __enter__(self) -> Mailer:
         s = self.settings
         context = ssl.create_default_context()
         try:
             if s.security == "ssl":
-                smtp = smtplib.SMTP_SSL(s.host, self.port, timeout=s.timeout_seconds, context=context)
+                smtp = _SMTPSSL(s.host, self.port, timeout=s.timeout_seconds, context=context)
             else:
-                smtp = smtplib.SMTP(s.host, self.port, timeout=s.timeout_seconds)
+                smtp = _SMTP(s.host, self.port, timeout=s.timeout_seconds)
         except (OSError, smtplib.SMTPException) as exc:
             raise self._fail("cannot connect", exc) from None
         self._smtp = smtp
@@ -100,11 +142,16 @@ class Mailer:
         """Hand one message to the server. MailError when it is not accepted at all; the recipients
         it refused when it was accepted for the others (the message went out: not to be sent again)."""
         assert self._smtp is not None, "use Mailer as a context manager"
+        smtp = self._smtp
+        smtp.handed_over = False
         try:
-            refused = self._smtp.sendmail(sender, recipients, message)
+            refused = smtp.sendmail(sender, recipients, message)
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-            raise self._fail("message refused", exc, connection=False) from None
+            raise self._fail("message refused", exc, connection=False, permanent=_permanent(exc)) from None
         except (OSError, smtplib.SMTPException) as exc:
+            if smtp.handed_over:
+                what = "connection lost after the message was handed over (the server may have accepted it)"
+                raise self._fail(what, exc, ambiguous=True) from None
             raise self._fail("sending failed", exc) from None
         return [f"{rcpt} ({code})" for rcpt, (code, _) in refused.items()]
 

@@ -112,4 +112,3 @@ def action_lines(
     if limit is not None:
         lines = _capped(lines, limit)
     return lines
-

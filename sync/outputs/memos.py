@@ -1,9 +1,8 @@
-"""Thai memos (บันทึกข้อความ, DOMAIN.md §7) rendered from templates/memo and packed as emails.
+"""Thai memos (บันทึกข้อความ, DOMAIN.md §7) rendered from templates/memo.
 
 One jinja2 template per kind gives the plain-text part, and one gives the HTML that is both the
-email's HTML part and (through sync/outputs/pdf.py) the A4 PDF attached to it. Text from spreadsheets only
-ever reaches bodies (escaped in HTML); headers are built from configuration and checked: a value
-with a line break or control character raises HeaderError instead of being sent.
+email's HTML part and (through sync/outputs/pdf.py) the A4 PDF attached to it. Text from
+spreadsheets is escaped in HTML. sync/delivery/message.py packs a memo as an e-mail.
 """
 
 from __future__ import annotations
@@ -12,30 +11,22 @@ import datetime as dt
 import hashlib
 import json
 import re
-import secrets
-from dataclasses import dataclass, field
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime
-from itertools import groupby
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+import jinja2
 
 from sync.checker import DistrictResult, Report
-from sync.config import ADDRESS, Config
-from sync.deadlines import effective_due
-from sync.model import Finding, Status
-from sync.schema import DOCUMENT_ITEMS, ITEMS, STATUS
+from sync.config import Config
+from sync.model import Finding
+from sync.outputs.memo_items import findings_of, needing_action, open_items
+from sync.schema import ITEMS, STATUS
 from sync.textnorm import to_thai_digits
-from sync.texts import environment, item_title, render, status_label, texts
+from sync.texts import environment, render, status_label, texts
 
-# Items 1–5 have no due date of their own: the letter wants copies of their documents by the
-# documents' due date (item 7, schema.DOCUMENT_ITEMS), so that is when they are due.
 # Details that change every day without the memo asking anything new; left out of the content hash.
 VOLATILE_DETAILS = ("days_late",)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
-
-
-class HeaderError(ValueError):
-    """A header value that would break out of its header (line break or control character)."""
 
 
 @dataclass
@@ -50,6 +41,8 @@ class Memo:
     as_of: dt.date | None = None
     substance: str = ""  # canonical JSON of what the memo asks for: the ledger's content hash
     context: dict = field(default_factory=dict, repr=False)
+    number: str = ""  # ที่, as printed (ชร ๐๐๑๙.๒/๑๒๓); empty until the register gives one
+    draft: bool = False  # no number (the register is off): marked ร่าง
 
     @property
     def file_name(self) -> str:
@@ -61,9 +54,13 @@ class Memo:
 
     @property
     def attachment_name(self) -> str:
-        """ASCII only, no spaces: every mail client (Outlook included) keeps it as it is."""
+        """The PDF's name. ASCII only, no spaces: every mail client (Outlook included) keeps it as it is."""
         day = self.as_of.isoformat() if self.as_of else "undated"
         return re.sub(r"[^A-Za-z0-9._-]", "_", f"memo-{self.key}-{self.kind}-{day}") + ".pdf"
+
+    @property
+    def docx_name(self) -> str:
+        return self.attachment_name.removesuffix(".pdf") + ".docx"
 
 
 def keep_whole(config: Config) -> frozenset[str]:
@@ -76,6 +73,13 @@ def keep_whole(config: Config) -> frozenset[str]:
     return frozenset(w for w in words if re.search(r"[\u0E01-\u0E4E]", w) and len(w) <= 20)
 
 
+def letter_number(config: Config) -> str:
+    """The letter's number under the office's one prefix (the letter prints ขร; the office is ชร)."""
+    p = config.province
+    _, slash, rest = p.letter.number.partition("/")
+    return f"{p.memo_prefix}/{rest}" if slash else p.letter.number
+
+
 def _common(config: Config, as_of: dt.date) -> dict:
     p = config.province
     return {
@@ -83,27 +87,49 @@ def _common(config: Config, as_of: dt.date) -> dict:
         "group": p.group,
         "phone": to_thai_digits(p.phone),
         "province": p.name,
+        "prefix": p.memo_prefix,
         "number": f"{p.memo_prefix}/",
+        "draft": False,
+        "draft_label": texts()["memos"]["draft"],
         "date": render("{{ d|thdatefull }}", d=as_of),
         "letter": {
-            "number": p.letter.number,
+            "number": letter_number(config),
             "date": render("{{ d|thdatefull }}", d=p.letter.date),
             "subject": p.letter.subject,
         },
     }
 
 
+@cache
+def _templates(autoescape: bool) -> jinja2.Environment:
+    """One environment per escaping mode for the whole process: jinja compiles each template once."""
+    return environment(autoescape=autoescape)
+
+
 def _render(kind: str, context: dict) -> tuple[str, str]:
-    text = environment().get_template(f"memo/{kind}.txt.j2").render(**context)
+    text = _templates(False).get_template(f"memo/{kind}.txt.j2").render(**context)
     return text, render_html(kind, context)
 
 
-def render_html(kind: str, context: dict, font_base: str = "") -> str:
+def render_html(kind: str, context: dict, font_base: str = "", garuda: Path | None = None) -> str:
     """The memo's HTML. `font_base` prefixes the Sarabun file names of @font-face: empty for the
     email and the PDF (sync/outputs/pdf.py resolves them against the font folder), a file: URI for an
-    HTML file a browser should show in Sarabun."""
-    template = environment(autoescape=True).get_template(f"memo/{kind}.html.j2")
-    return template.render(**context, font_base=font_base)
+    HTML file a browser should show in Sarabun. `garuda`: the ตราครุฑ image of the printed form
+    (the email's HTML has none: mail programs would not show a file)."""
+    template = _templates(True).get_template(f"memo/{kind}.html.j2")
+    return template.render(**context, font_base=font_base, garuda=garuda.as_uri() if garuda else "")
+
+
+def print_html(memo: Memo, garuda: Path | None = None) -> str:
+    """The HTML of the printed form (the PDF): with the ตราครุฑ when configured."""
+    return render_html(memo.kind, memo.context, garuda=garuda) if garuda else memo.html
+
+
+def numbered(memo: Memo, number: str | None) -> Memo:
+    """The memo with its ที่ number from the register; None (the register is off): marked ร่าง."""
+    context = memo.context | {"number": number or f"{memo.context['prefix']}/", "draft": number is None}
+    text, html = _render(memo.kind, context)
+    return replace(memo, text=text, html=html, context=context, number=number or "", draft=number is None)
 
 
 def _substance(kind: str, key: str, payload) -> str:
@@ -115,51 +141,18 @@ def _finding_substance(finding: Finding) -> list:
     return [finding.rule, finding.item, str(finding.status), details]
 
 
-def _deadline(item: int | None, findings: list[Finding], config: Config, as_of: dt.date) -> str:
-    """'กำหนด ๒๐ ม.ค. ๒๕๖๘ เกินกำหนด ๑ วัน' for an item still to be done, '' when nothing is due."""
-    dues = [
-        dt.date.fromisoformat(f.details["due"])
-        for f in findings
-        if f.details.get("due") and f.status in (Status.OVERDUE, Status.DUE_SOON)
-    ]
-    if dues:
-        due = min(dues)
-    elif item in DOCUMENT_ITEMS:
-        deadlines = config.programme.deadlines
-        due = effective_due(deadlines.documents_due, deadlines)
-    else:
-        return ""
-    return render(texts()["memos"]["item_deadline"], due=due, days_late=max((as_of - due).days, 0))
-
-
-def _open_items(result: DistrictResult, config: Config, as_of: dt.date) -> list[dict]:
-    """Open findings grouped by item of the letter; data problems as one last group."""
-    ordered = sorted(result.open_findings, key=lambda f: (f.item is None, f.item or 0))
-    items = []
-    for item, group in groupby(ordered, key=lambda f: f.item):
-        group = list(group)
-        title = render(texts()["memos"]["item_title"], n=item, title=item_title(item)) if item else None
-        items.append(
-            {
-                "title": title or texts()["memos"]["data_item"],
-                "deadline": _deadline(item, group, config, as_of),
-                "lines": [f.message for f in group],
-            }
-        )
-    return items
-
-
 def reminder(
     config: Config, result: DistrictResult, as_of: dt.date, *, reason: str | None = None, due: dt.date | None = None
 ) -> Memo | None:
-    """The district reminder, or None when the district has nothing open.
+    """The district reminder, or None when nothing needs the district's action (`late` needs none).
 
     `reason` ("due_soon" or "overdue") and `due` say why it goes out today (the reminder policy);
     the memo then ends with the matching sentence of texts.yaml memos.reasons.
     """
-    items = _open_items(result, config, as_of)
-    if not items:
+    lines = needing_action(result)
+    if not lines:
         return None
+    items = open_items(lines, config, as_of)
     district = config.district(result.code)
     subject = render(texts()["memos"]["reminder_subject"], name=result.name, as_of=as_of)
     reason_line = render(texts()["memos"]["reasons"][reason], due=due) if reason and due else ""
@@ -173,7 +166,7 @@ def reminder(
         "signer": config.province.signer,
     }
     text, html = _render("reminder", context)
-    substance = _substance("reminder", result.code, sorted(map(_finding_substance, result.open_findings), key=str))
+    substance = _substance("reminder", result.code, sorted(map(_finding_substance, findings_of(lines)), key=str))
     cc = _unique(list(district.cc) + list(config.email.reminder_cc), exclude=district.emails)
     return Memo("reminder", result.code, subject, list(district.emails), text, html, cc, as_of, substance, context)
 
@@ -188,7 +181,7 @@ def summary(config: Config, report: Report, as_of: dt.date) -> Memo:
                 "name": d.name,
                 "statuses": [status_label(s) if s else "-" for s in statuses],
                 "cells": [{"status": str(s or "none"), "label": status_label(s) if s else "-"} for s in statuses],
-                "open": len(d.open_findings),
+                "open": len(needing_action(d)),
             }
         )
     subject = render(texts()["memos"]["summary_subject"], province=config.province.name, as_of=as_of)
@@ -198,6 +191,8 @@ def summary(config: Config, report: Report, as_of: dt.date) -> Memo:
         "districts": districts,
         "complete": sum(1 for d in districts if d["open"] == 0),
         "item_numbers": list(ITEMS),
+        "summary_tab": texts()["summary"]["tabs"]["districts"],
+        "months_tab": texts()["summary"]["tabs"]["months"],
         "signer": config.province.summary_signer,
     }
     text, html = _render("summary", context)
@@ -215,42 +210,3 @@ def _unique(addresses: list[str], exclude=()) -> list[str]:
             seen.add(address.lower())
             unique.append(address)
     return unique
-
-
-def check_header(name: str, value: str) -> str:
-    """`value`, or HeaderError when it holds a line break or another control character."""
-    if _CONTROL.search(value):
-        raise HeaderError(f"{name} header refused: it contains a line break or control character: {value[:80]!r}")
-    return value
-
-
-def check_address(name: str, value: str) -> Address:
-    check_header(name, value)
-    if not ADDRESS.fullmatch(value):
-        raise HeaderError(f"{name} header refused: {value[:80]!r} is not a plain email address")
-    return Address(addr_spec=value)
-
-
-def to_email(memo: Memo, config: Config, now: dt.datetime, *, pdf: bytes | None = None) -> EmailMessage:
-    """An RFC 5322 message: plain text and HTML alternatives, and the PDF attached when given.
-
-    Raises HeaderError when a header value (subject, sender, a recipient) would inject headers.
-    """
-    if not memo.recipients:
-        raise HeaderError(f"{memo.file_name}: no recipients (emails of district {memo.key} in the configuration)")
-    sender = check_address("From", config.email.sender)
-    message = EmailMessage()
-    message["Subject"] = check_header("Subject", memo.subject)
-    message["From"] = Address(check_header("From", config.email.sender_name), addr_spec=sender.addr_spec)
-    message["To"] = [check_address("To", a) for a in memo.recipients]
-    if memo.cc:
-        message["Cc"] = [check_address("Cc", a) for a in memo.cc]
-    message["Date"] = format_datetime(now)
-    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to the sender
-    # short enough to stay on one header line (make_msgid's ids get folded)
-    message["Message-ID"] = f"<{secrets.token_hex(12)}.{memo.key}-{memo.kind}@{sender.domain}>"
-    message.set_content(memo.text)
-    message.add_alternative(memo.html, subtype="html")
-    if pdf is not None:
-        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=memo.attachment_name)
-    return message

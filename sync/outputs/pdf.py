@@ -12,6 +12,8 @@ positioning tables. Before weasyprint sees the HTML, its text is prepared (`type
   `white-space: nowrap` span and a `<wbr>` marks a boundary pango would not break at. Markup is
   added only there: every inline element costs weasyprint layout time.
 - Dates (๒๑ มกราคม ๒๕๖๘) stay on one line.
+- Table cells are left to pango's own breaks: a narrow column (the summary's statuses) needs them,
+  and libthai breaks the short labels there where a reader would (เกิน|กำหนด, ยังไม่|ครบ).
 - SARA AM (ำ) is written as NIKHAHIT + SARA AA, in the order HarfBuzz uses anyway: the same glyphs
   in the same places, but every glyph then maps back to one character, so text copied or
   extracted from the PDF stays readable. Viewers give "ํา" for "ำ" (as for most Thai PDFs);
@@ -50,6 +52,7 @@ _DATE = re.compile(f"[๐-๙0-9]{{1,2}} (?:{_MONTHS}) [๐-๙0-9]{{4}}")
 _LONGEST_KEPT_WHOLE = 40  # longer runs (URLs, long numbers) may break where pango allows
 _OPENING_QUOTE = re.compile(r"[“‘]+[^\s“‘]")  # pango may break after “: keep it with what it opens
 _RAW_ELEMENTS = {"style", "script", "title", "head"}
+_CELLS = {"td", "th"}
 
 
 def font_base() -> str:
@@ -185,6 +188,7 @@ class _Typesetter(HTMLParser):
         self.extra = extra
         self.out: list[str] = []
         self.raw_depth = 0
+        self.cell_depth = 0
 
     def handle_decl(self, decl):
         self.out.append(f"<!{decl}>")
@@ -193,6 +197,7 @@ class _Typesetter(HTMLParser):
         self.out.append(self.get_starttag_text())
         if tag in _RAW_ELEMENTS:
             self.raw_depth += 1
+        self.cell_depth += tag in _CELLS
 
     def handle_startendtag(self, tag, attrs):
         self.out.append(self.get_starttag_text())
@@ -201,11 +206,15 @@ class _Typesetter(HTMLParser):
         self.out.append(f"</{tag}>")
         if tag in _RAW_ELEMENTS:
             self.raw_depth = max(self.raw_depth - 1, 0)
+        if tag in _CELLS:
+            self.cell_depth = max(self.cell_depth - 1, 0)
 
     def handle_data(self, data):
         if self.raw_depth:
             # style and script content arrives raw; title text arrives unescaped
             self.out.append(data if self.lasttag in ("style", "script") else html.escape(data, quote=False))
+        elif self.cell_depth:
+            self.out.append(html.escape(decompose_sara_am(data), quote=False))
         else:
             self.out.append(typeset_text(data, self.extra))
 

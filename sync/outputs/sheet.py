@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,17 +54,23 @@ class Chart:
     stacked: bool = True
     horizontal: bool = False  # bars instead of columns
     size: tuple[float, float] = (16, 9)  # width and height in cm
+    colours: tuple[str, ...] = ()  # RGB hex of each series, in the order of `series_columns`
 
 
 @dataclass
 class Sheet:
     """Rows of plain values (text is never a formula) and how they look.
 
-    - `styles` maps (row, col), 0-based, to "title", "header", "bold", "link" or a Status;
+    - `styles` maps (row, col), 0-based, to "title" (bold, `TITLE_STEP` points larger), "header",
+      "bold", "warning" (bold, dark red), "link" or a Status (its colour);
       a "link" cell's target is `links[(row, col)]`, else its own text.
+    - every cell wraps its text and sits at the top of its row, numbers centred; `font` is the
+      whole sheet's.
     - `merges` are (first_row, first_col, last_row, last_col), 0-based and inclusive.
     - `row_heights` are in points, set for every row a reader's program would not size by itself
-      (wrapped or multi-line text): neither Excel nor LibreOffice recomputes them for a written file.
+      (wrapped or multi-line text): neither Excel nor LibreOffice recomputes them for a written file
+      (`fit_row_heights` estimates them).
+    - `widths` are in characters of the default font (Excel's column width unit).
     - `volatile` cells (e.g. the check time) are not content: a change there alone is no change.
     """
 
@@ -79,6 +87,8 @@ class Sheet:
     print_setup: PrintSetup | None = None
     protected: bool = False  # against accidental edits (a warning, not a password)
     charts: list[Chart] = field(default_factory=list)
+    thai_digits: bool = False  # numbers are shown in Thai digits (they stay numbers, for sums and charts)
+    page_breaks: list[int] = field(default_factory=list)  # rows (0-based) a printed page starts at
 
     def content(self) -> list[list[str]]:
         """The rows as text, volatile cells blanked and trailing blanks trimmed: what a change is."""
@@ -117,3 +127,88 @@ def same_content(sheet: Sheet, existing: list[list[Any]] | None) -> bool:
         ["" if (r, c) in sheet.volatile else _text(v) for c, v in enumerate(row)] for r, row in enumerate(existing)
     ]
     return _trimmed(blanked) == sheet.content()
+
+
+CELL_LIMIT = 32_767  # the most characters a cell holds (Excel, and openpyxl cuts silently); Google's is 50,000
+TITLE_STEP = 4  # points a "title" cell is larger than the sheet's font
+# Estimates for row heights, generous on purpose (a row too tall wastes a little paper; a row too
+# short hides text). Measured on Laksaman, the metric twin of TH Sarabun PSK / New that LibreOffice
+# substitutes: a line is 1.96 em high (hhea ascent + descent); character advances below, by class
+# (upper averages); lines break between words, so a line is counted full at `FILL` of its width. A
+# column width unit is a digit of the workbook's default font: at least 7 pixels (Calibri 11, Arial
+# 10); larger default fonts only make the columns wider.
+LINE_EM = 2.0
+FILL = 0.9
+UNIT_PX = 7  # a column width unit: a digit of the default font (Calibri 11) in pixels
+PT_PX = 96 / 72
+PADDING_PT = 3
+_EM = {
+    "thai_digit": 0.68,  # ๐–๙
+    "thai_letter": 0.63,  # consonants: 0.44–0.82, mean 0.61
+    "thai_vowel": 0.45,  # ะ า ำ เ แ โ ใ ไ ๅ ฯ ๆ: 0.31–0.57
+    "upper": 0.65,
+    "lower": 0.52,
+    "digit": 0.55,
+    "narrow": 0.33,  # space and punctuation
+    "other": 0.65,
+}
+_NARROW = frozenset(" .,:;!'()[]-/|")
+_THAI_VOWELS = frozenset("ะาำเแโใไๅฯๆ")
+
+
+def _em(c: str) -> float:
+    if unicodedata.category(c) in ("Mn", "Me", "Cf"):
+        return 0.0  # Thai marks above and below, zero-width characters
+    if "\u0e50" <= c <= "\u0e59":
+        return _EM["thai_digit"]
+    if c in _THAI_VOWELS:
+        return _EM["thai_vowel"]
+    if "\u0e01" <= c <= "\u0e2e":
+        return _EM["thai_letter"]
+    if c in _NARROW:
+        return _EM["narrow"]
+    if c.isascii():
+        return _EM["upper"] if c.isupper() else _EM["digit"] if c.isdigit() else _EM["lower"]
+    return _EM["other"]
+
+
+def text_em(text: str) -> float:
+    """The width of one line of `text` in em (ems of its font size)."""
+    return sum(_em(c) for c in text)
+
+
+def lines_needed(text: Any, width: float, size: float) -> int:
+    """How many lines `text` takes, wrapped in a column `width` units wide at `size` points."""
+    line_px = max(width * UNIT_PX * FILL, 1.0)
+    size_px = size * PT_PX
+    return sum(max(1, math.ceil(text_em(part) * size_px / line_px)) for part in _text(text).split("\n"))
+
+
+def line_height(size: float) -> float:
+    """Points one line of text at `size` points needs."""
+    return round(LINE_EM * size, 1)
+
+
+def fit_row_heights(sheet: Sheet) -> None:
+    """Set `sheet.row_heights` for every row from its text, column widths (merged cells: the merged
+    width, the lines shared by the merged rows), the sheet's font and title sizes."""
+    size = (sheet.font or Font()).size
+    spans = {
+        (r0, c0): (r1 - r0 + 1, sum(_width(sheet, c) for c in range(c0, c1 + 1))) for r0, c0, r1, c1 in sheet.merges
+    }
+    hidden = {(r, c) for r0, c0, r1, c1 in sheet.merges for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+    hidden -= set(spans)
+    for r, row in enumerate(sheet.rows):
+        needed = line_height(size)
+        for c, value in enumerate(row):
+            if (r, c) in hidden or _text(value) == "":
+                continue
+            cell_size = size + TITLE_STEP if sheet.styles.get((r, c)) == "title" else size
+            rows, width = spans.get((r, c), (1, _width(sheet, c)))
+            lines = math.ceil(lines_needed(value, width, cell_size) / rows)
+            needed = max(needed, lines * line_height(cell_size))
+        sheet.row_heights[r] = round(needed + PADDING_PT, 1)
+
+
+def _width(sheet: Sheet, column: int) -> float:
+    return sheet.widths[column] if column < len(sheet.widths) else 8.43

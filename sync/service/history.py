@@ -2,7 +2,10 @@
 
 A run is begun (status ``running``) when it starts and finished when it ends, so a run killed
 half-way stays visible: the next run, which holds the run lock and therefore knows nobody else is
-running, marks such rows ``interrupted``. Tables of older versions get the new columns added.
+running, marks such rows ``interrupted``. A run may write its figures before it ends (the summary's
+history tab shows the run that writes it): that row stays ``running`` until the run ends, so a
+kill after it is still an interrupted run, never an ``ok`` one. Tables of older versions get the
+new columns added.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import closing
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 RUNNING, OK, FAILED, STOPPED, INTERRUPTED = "running", "ok", "failed", "stopped", "interrupted"
@@ -119,19 +122,22 @@ class History:
         run.status = RUNNING
         return self.record(run)
 
-    def finish(self, run: Run) -> None:
-        """Update the row of a begun run with its current fields."""
+    def finish(self, run: Run, *, provisional: bool = False) -> None:
+        """Update the row of a begun run with its current fields. `provisional`: the run is not over
+        yet; its row keeps the status ``running`` (a kill from here on reads as interrupted)."""
         if run.id is None:
             raise ValueError("finish() needs a run returned by begin() or record()")
+        row = _to_row(replace(run, status=RUNNING) if provisional else run)
         assignments = ", ".join(f"{n} = ?" for n in _NAMES)
         with closing(self._connect()) as db, db:
-            db.execute(f"UPDATE runs SET {assignments} WHERE id = ?", (*_to_row(run), run.id))
+            db.execute(f"UPDATE runs SET {assignments} WHERE id = ?", (*row, run.id))
 
-    def recent(self, limit: int = 50) -> list[Run]:
-        """The latest runs, newest first."""
+    def recent(self, limit: int = 50, current: Run | None = None) -> list[Run]:
+        """The latest runs, newest first; `current` (a run still in progress) as it will be recorded."""
         with closing(self._connect()) as db:
             rows = db.execute(f"SELECT id, {', '.join(_NAMES)} FROM runs ORDER BY id DESC LIMIT ?", (limit,))
-            return [_from_row(row) for row in rows.fetchall()]
+            runs = [_from_row(row) for row in rows.fetchall()]
+        return [current if current is not None and r.id == current.id else r for r in runs]
 
     def last(self, status: str | None = None, memo: str | None = None) -> Run | None:
         """The newest run with this status and asked for this memo kind (None: any)."""
