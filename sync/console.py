@@ -93,7 +93,7 @@ def columns(headers: list[str], rows: list[list[str | Text]], right: frozenset[i
 
 
 def summary_table(report: Report) -> Text:
-    title = Text(f"as of {report.as_of.isoformat()} (fiscal year {report.fiscal_year})\n", style="italic")
+    title = Text.assemble((f"as of {report.as_of.isoformat()} (fiscal year {report.fiscal_year})", "italic"), "\n")
     rows = [[d.code, d.name, _status(d.status), str(len(d.open_findings))] for d in report.districts]
     return title + columns(["district", "name", "status", "open findings"], rows, right=frozenset({3}))
 
@@ -103,7 +103,7 @@ def show_findings(report: Report) -> None:
     for d in report.districts:
         if not d.open_findings:
             continue
-        text = Text(f"\n{d.code} {d.name}\n", style="bold")
+        text = Text.assemble("\n", (f"{d.code} {d.name}", "bold"), "\n")
         for f in d.open_findings:
             cells = f"  [{', '.join(f.cells)}]" if f.cells else ""
             text.append(f"  {f.rule:<20} ")
@@ -130,7 +130,7 @@ def rules_table(rules) -> None:
         out.print(table)
     else:
         for rule, enabled, params in rules:
-            out.print(Text(rule.id, style="bold") + Text(f"  item {rule.item}, {'on' if enabled else 'off'}"))
+            out.print(Text.assemble((rule.id, "bold"), f"  item {rule.item}, {'on' if enabled else 'off'}"))
             say(textwrap.fill(rule.summary, width, initial_indent="  ", subsequent_indent="  "))
             for name, value in params.items():
                 say(textwrap.fill(f"{name}={value}", width, initial_indent="  - ", subsequent_indent="    "))
@@ -139,8 +139,8 @@ def rules_table(rules) -> None:
 
 
 def explain_rule(rule, enabled, params, config) -> None:
-    head = Text(rule.id, style="bold") + Text(f" (item {rule.item}: {item_title(rule.item)})")
-    out.print(head + Text("" if enabled else " [switched off]"))
+    switched = "" if enabled else " [switched off]"
+    out.print(Text.assemble((rule.id, "bold"), f" (item {rule.item}: {item_title(rule.item)}){switched}"))
     out.print(rule.summary, markup=False)
     out.print(explain(rule.id, config.programme, params), markup=False)
     if params:

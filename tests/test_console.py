@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import io
+
 from click.testing import CliRunner
+from rich.console import Console
 
 from cli import cli
-from tests.conftest import compliant_tabs, save_workbook
+from sync import console
+from sync.backends import open_backend
+from sync.config import load_config
+from sync.pipeline import check_all, select_districts
+from tests.conftest import AS_OF, compliant_tabs, save_workbook
 
 
 def test_officer_text_that_looks_like_markup_is_shown_as_typed(config_path):
@@ -30,3 +37,13 @@ def test_the_summary_table_has_a_row_per_district_with_its_status(demo):
     assert rows["5701"][2:] == ["ok", "(ผ่าน)", "0"]
     assert rows["5702"][2:] == ["incomplete", "(ยังไม่ครบ)", "5"]
     assert len(rows) == 17
+
+
+def test_only_the_title_is_italic_and_only_the_status_coloured(demo):
+    report = check_all(load_config(demo), AS_OF, select_districts(load_config(demo)), open_backend(load_config(demo)))
+    terminal = Console(record=True, force_terminal=True, color_system="standard", width=120, file=io.StringIO())
+    terminal.print(console.summary_table(report))
+    lines = terminal.export_text(styles=True).splitlines()
+    assert lines[0].startswith("\x1b[3mas of 2025-01-21")  # italic title
+    row = next(line for line in lines if line.startswith("5702"))  # a row begins plain
+    assert "\x1b[31mincomplete (ยังไม่ครบ)" in row and "\x1b[3m" not in row
