@@ -228,7 +228,7 @@ def test_a_status_written_in_another_thread_is_followed(demo, reads):
     district = config.district("5702")
     raw = backend.read(district)
     result = Checker(config, AS_OF).check(district, raw)
-    sheet = build_status_sheet(result, AS_OF, "๒๑ ม.ค. ๒๕๖๘ ๐๙:๐๐ น.")
+    sheet = build_status_sheet(result, AS_OF, "๒๑ ม.ค. ๒๕๖๘ ๐๙:๐๐ น.", config)
     with ThreadPoolExecutor(1) as pool:  # as a write-behind thread would
         pool.submit(backend.write_status, district, raw, sheet).result()
     reads.opened = 0
