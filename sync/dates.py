@@ -23,7 +23,6 @@ __all__ = [
     "DateParseError",
     "DateWindow",
     "fiscal_window",
-    "is_blank",
     "parse_as_of",
     "parse_date",
     "parse_month",
@@ -91,15 +90,6 @@ _TOKEN = re.compile(
 )
 
 _Token = tuple[str, Any]  # ("num", "20") or ("month", 12)
-
-
-def is_blank(value: Any) -> bool:
-    """None, NaN, or text with nothing but whitespace / zero-width characters."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    return isinstance(value, str) and not normalise_text(value)
 
 
 @functools.lru_cache(maxsize=4096)

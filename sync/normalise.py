@@ -118,9 +118,9 @@ def _text(cell: Any) -> str:
 
 
 def _cell(value: Any, seen: dict[str, Any]) -> Any:
-    """A cell as the parser works on it: text normalised, _BLANK for a blank cell, any other value
-    as it is (`is_blank` in the same step). `seen` holds the texts of the workbook normalised so
-    far: about half of them repeat (sectors, roles, months, blank strings)."""
+    """A cell as the parser works on it: text normalised, _BLANK for a blank cell (None, NaN, or
+    nothing but spaces and invisible characters), any other value as it is. `seen` holds the texts
+    of the workbook normalised so far: about half of them repeat (sectors, roles, months, blanks)."""
     if isinstance(value, str):
         cell = seen.get(value)
         if cell is None:
