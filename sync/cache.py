@@ -14,8 +14,8 @@ parser; the rules still run, with the day's date. An entry is found by the workb
 After the service writes a workbook's status tab, the entry follows the new file: once the file is
 seen to hold the bytes written, only its status tab is read (the zip-level writer changes nothing
 else, sync/backends/xlsx_package.py). Entries belong to one version of the parsing code and of the
-programme configuration; others are dropped. A cache that cannot be opened or written is left
-out of the run with a warning: it only ever saves time.
+programme configuration; others are dropped, and so are those of files no longer there. A cache
+that cannot be opened or written is left out of the run with a warning: it only ever saves time.
 """
 
 from __future__ import annotations
@@ -126,6 +126,8 @@ class ParsedCache:
                 " mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER, sha256 TEXT, raw TEXT, parsed TEXT)"
             )
             db.execute("DELETE FROM workbooks WHERE version != ?", (self.version,))
+            gone = [(p,) for (p,) in db.execute("SELECT path FROM workbooks") if not os.path.exists(p)]
+            db.executemany("DELETE FROM workbooks WHERE path = ?", gone)  # renamed or removed workbooks
         except sqlite3.Error:
             db.close()
             raise

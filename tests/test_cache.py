@@ -246,3 +246,13 @@ def test_a_cache_of_another_layout_is_replaced(demo, reads):
     reads.opened = 0
     sync_report(config)
     assert reads.opened == 0
+
+
+def test_the_entry_of_a_removed_workbook_goes(demo):
+    config = load_config(demo)
+    sync_report(config)
+    next(Path(config.backend.workbooks).glob("5702*.xlsx")).unlink()
+    sync_report(config)
+    with sqlite3.connect(Path(config.outputs.state) / FILE) as db:
+        codes = sorted(Path(p).name[:4] for (p,) in db.execute("SELECT path FROM workbooks"))
+    assert "5702" not in codes and len(codes) == 16
