@@ -18,6 +18,7 @@ try:
     import click
 
     from sync import clock, console, logs
+    from sync.backends import BackendUnavailable
     from sync.config import MAX_AGE_MINUTES, ConfigError, load_config
     from sync.dates import DateParseError, parse_as_of
     from sync.delivery.line.cli import line_group
@@ -149,7 +150,11 @@ def check(config_path, workbooks, codes, as_of, fmt, explain_what):
         return
     config, districts = _setup(config_path, workbooks, codes, folders=True)
     _warn_outside_programme(config, as_of)
-    report = check_all(config, as_of, districts, open_backend(config))
+    try:
+        report = check_all(config, as_of, districts, open_backend(config))
+    except BackendUnavailable as exc:
+        click.echo(f"check failed: {exc}", err=True)
+        sys.exit(1)
     if fmt == "json":
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -210,6 +215,9 @@ def sync(config_path, workbooks, codes, as_of, dry_run, no_email, wait, resend):
     except LockBusy as exc:
         click.echo(f"not run: {exc}", err=True)
         sys.exit(EXIT_BUSY)
+    except BackendUnavailable as exc:  # recorded as failed in the history
+        click.echo(f"sync failed: {exc}", err=True)
+        sys.exit(1)
     except (OSError, sqlite3.Error) as exc:  # a full disk, a folder made read-only during the run
         click.echo(f"sync failed: {_write_error(exc, config)}", err=True)
         sys.exit(1)

@@ -56,7 +56,10 @@ class ServerProcess:
     def __init__(self, credentials: Path):
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tests.sheets_server", "--port", "0", "--credentials-out", str(credentials)],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
         )
         self.url = (self.proc.stdout.readline() if self.proc.stdout else "").strip()
         if not self.url.startswith("http://"):
@@ -95,8 +98,11 @@ def make_province(folder: Path, demo: list[Path], n: int, url: str, credentials:
                 "drive_rate_limit_per_minute": RAISED,
             },
         },
-        "outputs": {"summary": str(folder / "summary.xlsx"), "outbox": str(folder / "outbox"),
-                    "state": str(folder / "state")},
+        "outputs": {
+            "summary": str(folder / "summary.xlsx"),
+            "outbox": str(folder / "outbox"),
+            "state": str(folder / "state"),
+        },
     }
     config = folder / "config.yaml"
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -120,9 +126,21 @@ def measure(n: int, demo: list[Path], tmp: Path) -> dict:
         config = make_province(folder, demo, n, server.url, credentials)
         started = time.perf_counter()
         init = subprocess.run(
-            [sys.executable, str(REPO / "cli.py"), "init", "--backend", "google", "--config", str(config),
-             "--from-xlsx", str(folder / "workbooks")],
-            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                str(REPO / "cli.py"),
+                "init",
+                "--backend",
+                "google",
+                "--config",
+                str(config),
+                "--from-xlsx",
+                str(folder / "workbooks"),
+            ],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         seconds = time.perf_counter() - started
         if init.returncode != 0:
@@ -159,15 +177,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"results": results, "goal_mib": args.goal_mib, "goal_met": met}, ensure_ascii=False))
         return 0 if met else 1
-    print(f"{'districts':>9} {'idle MiB':>9} {'after init MiB':>15} {'peak MiB':>9} {'KiB/district':>13}"
-          f" {'init s':>7} {'server CPU s':>13}  stored")
+    print(
+        f"{'districts':>9} {'idle MiB':>9} {'after init MiB':>15} {'peak MiB':>9} {'KiB/district':>13}"
+        f" {'init s':>7} {'server CPU s':>13}  stored"
+    )
     for r in results:
         holds = ", ".join(f"{k} {v:,}" for k, v in r["stored"].items()) or "-"
-        print(f"{r['districts']:>9} {r['idle_rss_mib']:>9.1f} {r['rss_mib']:>15.1f} {r['peak_rss_mib']:>9.1f}"
-              f" {r['per_district_kib']:>13.1f} {r['init_seconds']:>7.1f} {r['server_cpu_seconds']:>13.1f}  {holds}")
+        print(
+            f"{r['districts']:>9} {r['idle_rss_mib']:>9.1f} {r['rss_mib']:>15.1f} {r['peak_rss_mib']:>9.1f}"
+            f" {r['per_district_kib']:>13.1f} {r['init_seconds']:>7.1f} {r['server_cpu_seconds']:>13.1f}  {holds}"
+        )
     verdict = "met" if met else "MISSED"
-    print(f"\nserver after provisioning {largest['districts']} districts: {largest['rss_mib']:.0f} MiB"
-          f" (goal <= {args.goal_mib:.0f} MiB: {verdict}); python {sys.version.split()[0]}, pid RSS from /proc")
+    print(
+        f"\nserver after provisioning {largest['districts']} districts: {largest['rss_mib']:.0f} MiB"
+        f" (goal <= {args.goal_mib:.0f} MiB: {verdict}); python {sys.version.split()[0]}, pid RSS from /proc"
+    )
     return 0 if met else 1
 
 

@@ -114,9 +114,11 @@ def print_figures(rows: list[dict], districts: int) -> None:
         )
     print(
         "Sheets/district: Sheets API requests on the district spreadsheets divided by the districts"
-        " (reads + writes; Drive and the token are not Sheets quota). A first sync takes a values:batchGet"
-        " and a values:batchUpdate per district, plus 2 reads for a spreadsheet lacking a contract tab"
-        " (5718 has no 5P plan tab: its blind batchGet answers 400, so the titles are read first)."
+        " (reads + writes; Drive and the token are not Sheets quota). A first sync takes one read"
+        " (spreadsheets.get with every tab's values) and one write (spreadsheets.batchUpdate: the status"
+        " tab's values and look) per district, also for 5718, which has no 5P plan tab; an unchanged sync"
+        " reads and writes nothing on the districts. Drive: the listing, and one more after writing to"
+        " learn the written spreadsheets' modifiedTime."
     )
 
 

@@ -166,11 +166,16 @@ class District(_Model):
 class Google(_Model):
     """Google Sheets backend settings."""
 
-    credentials: Path | None = None  # service-account JSON; default $GOOGLE_APPLICATION_CREDENTIALS
+    # service-account JSON, or a list of several of one project (requests are spread over them);
+    # default $GOOGLE_APPLICATION_CREDENTIALS
+    credentials: Path | list[Path] | None = None
     endpoint: str | None = None  # a Sheets/Drive/OAuth-compatible server instead of Google's
     summary_spreadsheet: str  # id or exact title of the provincial summary spreadsheet
     folder: str | None = None  # Drive folder id (e.g. in a shared drive) where `init` creates spreadsheets
-    rate_limit_per_minute: int = Field(60, ge=1, le=1_000_000)  # Sheets requests; Google's quota: 60 a minute per user
+    # Sheets read requests, and separately write requests, per service account: Google's quota is 60 of
+    # each per minute per user, and 300 of each per project
+    rate_limit_per_minute: int = Field(60, ge=1, le=1_000_000)
+    project_rate_limit_per_minute: int = Field(300, ge=1, le=1_000_000)
     drive_rate_limit_per_minute: int = Field(600, ge=1, le=1_000_000)
     timeout_seconds: float = Field(30, gt=0, le=600)
     max_retries: int = Field(5, ge=0, le=10)
@@ -487,12 +492,15 @@ def _explain(exc: ValidationError, layers: list[tuple[Path, dict]], merged: dict
 def _resolve_paths(data: dict, base: Path) -> dict:
     google = data.get("backend", {}).get("google") if isinstance(data.get("backend"), dict) else None
     keys = [(google, "backend.google.credentials", "credentials")] if isinstance(google, dict) else []
-    paths = (("backend", ("workbooks",)), ("outputs", ("summary", "outbox", "state")), ("memo", ("garuda",)))
-    for section, names in paths:
+    if isinstance(google, dict) and isinstance(google.get("credentials"), list):  # several service accounts
+        accounts = google["credentials"]
+        keys = [(accounts, f"backend.google.credentials[{i}]", i) for i in range(len(accounts))]
+    sections = (("backend", ("workbooks",)), ("outputs", ("summary", "outbox", "state")), ("memo", ("garuda",)))
+    for section, names in sections:
         if isinstance(data.get(section), dict):
             keys += [(data[section], f"{section}.{name}", name) for name in names]
     for holder, key, name in keys:
-        value = holder.get(name)
+        value = holder[name] if isinstance(holder, list) else holder.get(name)
         if isinstance(value, str):
             try:
                 holder[name] = str((base / value).resolve())

@@ -8,20 +8,22 @@ import os
 import socket
 import threading
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sync import clock
-from sync.backends import Backend, SourceUnreadable, WriteConflict, open_backend
+from sync.backends import Backend, BackendUnavailable, SourceUnreadable, WriteConflict, WriteFailed, open_backend
 from sync.checker import Checker, DistrictResult, Report
 from sync.config import Config, District
 from sync.delivery.email import Delivery, deliver
 from sync.delivery.line.channel import deliver_line
 from sync.delivery.line.outcome import LineDelivery, history_notes
+from sync.model import RawWorkbook
 from sync.outputs.sheet import same_content
 from sync.outputs.status_tab import build_status_sheet
 from sync.outputs.summary import build_summary
+from sync.overlap import WriteBehind, read_ahead
 from sync.schema import STATUS
 from sync.service.history import FAILED, OK, STOPPED, History, Run
 from sync.service.lock import remove_leftovers, run_lock
@@ -42,6 +44,60 @@ def select_districts(config: Config, codes: Iterable[str] = ()) -> list[District
     return [d for d in config.districts if not codes or d.code in codes]
 
 
+def check_each(
+    config: Config,
+    as_of: dt.date,
+    districts: list[District],
+    backend: Backend,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+) -> Iterator[tuple[District, DistrictResult]]:
+    """Read and check districts in order, yielding each result as soon as it is known.
+
+    One district never ends the run: one that cannot be read (or checked) gets a `source.unreadable`
+    finding and the others go on. Only `BackendUnavailable` (nothing can be read at all) ends it.
+    Backends that can have several requests in flight (`backend.parallel`) are read ahead. Once
+    `stop` is set, the districts not yet started are left out.
+    """
+    checker = Checker(config, as_of)
+    done = 0
+    reads = read_ahead(
+        lambda district: _read(backend, district),
+        districts,
+        max(1, int(getattr(backend, "parallel", 1))),
+        lambda: _stopping(stop),
+    )
+    for district, raw in reads:
+        if isinstance(raw, str):
+            log.error("district %s %s could not be read: %s", district.code, district.name, raw)
+            result = checker.check(district, None, raw)
+        else:
+            try:
+                result = checker.check(district, raw)
+            except Exception as exc:  # a bug must not cost the other districts their check
+                log.exception("district %s %s could not be checked", district.code, district.name)
+                result = checker.check(district, None, f"could not be checked: {type(exc).__name__}: {exc}")
+        done += 1
+        if progress:
+            progress(district)
+        yield district, result
+    if _stopping(stop) and done < len(districts):
+        log.warning("stop requested: %d of %d districts checked", done, len(districts))
+
+
+def _read(backend: Backend, district: District) -> RawWorkbook | str:
+    """The district's spreadsheet, or why it could not be read."""
+    try:
+        return backend.read(district)
+    except SourceUnreadable as exc:
+        return str(exc)
+    except BackendUnavailable:
+        raise
+    except Exception as exc:  # e.g. an OSError of a file that vanished, or a bug: that district only
+        log.exception("reading district %s failed unexpectedly", district.code)
+        return f"{type(exc).__name__}: {exc}"
+
+
 def check_all(
     config: Config,
     as_of: dt.date,
@@ -50,25 +106,18 @@ def check_all(
     progress: Progress | None = None,
     stop: threading.Event | None = None,
 ) -> Report:
-    """Read and check every district; one that cannot be read gets a `source.unreadable` finding.
-
-    Once `stop` is set, the districts not yet started are left out.
-    """
-    checker = Checker(config, as_of)
+    """Read and check every district (see `check_each`) into a report."""
     report = Report(as_of, config.programme.fiscal_year)
-    for district in districts:
-        if _stopping(stop):
-            log.warning("stop requested: %d of %d districts checked", len(report.districts), len(districts))
-            break
-        try:
-            raw = backend.read(district)
-            report.districts.append(checker.check(district, raw))
-        except SourceUnreadable as exc:
-            log.error("district %s %s could not be read: %s", district.code, district.name, exc)
-            report.districts.append(checker.check(district, None, str(exc)))
-        if progress:
-            progress(district)
+    report.districts = [result for _, result in check_each(config, as_of, districts, backend, progress, stop)]
+    _finish(backend)
     return report
+
+
+def _finish(backend: Backend) -> None:
+    """Let the backend settle what it keeps between runs (e.g. the Google cache)."""
+    finish = getattr(backend, "finish_run", None)
+    if finish:
+        finish()
 
 
 @dataclass
@@ -79,6 +128,7 @@ class SyncOutcome:
     status_written: list[str] = field(default_factory=list)
     status_unchanged: list[str] = field(default_factory=list)
     status_failed: list[str] = field(default_factory=list)
+    status_errors: dict[str, str] = field(default_factory=dict)  # district code → why its status was not written
     summary: str = ""
     stopped: bool = False  # a stop was requested: not every district was processed, no memos, no summary
     delivery: Delivery | None = None  # what happened to memos (sync/delivery/email.py); None without email
@@ -113,9 +163,14 @@ def _write_status(
     try:
         backend.write_status(district, result.raw, sheet)
         outcome.status_written.append(result.code)
-    except (WriteConflict, OSError) as exc:
-        log.warning("status of district %s not written: %s", district.code, exc)
-        outcome.status_failed.append(result.code)
+    except (WriteConflict, WriteFailed, OSError) as exc:
+        _status_failed(outcome, district, exc)
+
+
+def _status_failed(outcome: SyncOutcome, district: District, exc: BaseException) -> None:
+    log.warning("status of district %s not written: %s", district.code, exc)
+    outcome.status_failed.append(district.code)
+    outcome.status_errors[district.code] = str(exc)
 
 
 MEMO_KINDS = ("reminder", "summary")
@@ -153,7 +208,10 @@ def _tally(run: Run, outcome: SyncOutcome, backend: Backend, status: str) -> Run
     run.findings = dict(sorted(Counter(str(f.status) for d in report.districts for f in d.findings).items()))
     run.api_requests = int(getattr(backend, "api_requests", 0))
     run.errors = [f"{d.code} {d.name}: {d.findings[0].details.get('reason', '')}" for d in outcome.unreadable]
-    run.errors += [f"{code}: status tab not written" for code in outcome.status_failed]
+    run.errors += [
+        f"{code}: status tab not written: {outcome.status_errors.get(code, '')}".rstrip(": ")
+        for code in outcome.status_failed
+    ]
     if outcome.delivery:
         run.errors += outcome.delivery.problems()
     run.errors += history_notes(outcome.line)
@@ -231,14 +289,24 @@ def _run_sync(
 ) -> SyncOutcome:
     started = now or clock.now()
     checked_at = moment(started)
-    report = check_all(config, as_of, districts, backend, progress, stop)
+    report = Report(as_of, config.programme.fiscal_year)
     outcome = SyncOutcome(report, dry_run, status_location=getattr(backend, "location", ""))
-    by_code = {d.code: d for d in districts}
-    for result in report.districts:
-        if _stopping(stop):
-            break
-        if result.readable:
-            _write_status(backend, config, by_code[result.code], result, as_of, checked_at, outcome)
+
+    def write(item: tuple[District, DistrictResult]) -> None:
+        _write_status(backend, config, item[0], item[1], as_of, checked_at, outcome)
+
+    def failed(item: tuple[District, DistrictResult], exc: BaseException) -> None:
+        log.error("status of district %s not written", item[0].code, exc_info=exc)
+        _status_failed(outcome, item[0], exc)
+
+    # Each district's status is written as soon as it is checked, while the next ones are read.
+    workers = 0 if dry_run else max(1, int(getattr(backend, "parallel", 1)))
+    with WriteBehind(write, failed, workers) as writer:
+        for district, result in check_each(config, as_of, districts, backend, progress, stop):
+            report.districts.append(result)
+            if result.readable:
+                writer.submit((district, result))
+    _finish(backend)
     if _stopping(stop):
         outcome.stopped = True
         log.warning("run stopped early: no memos written, provincial summary not rewritten")

@@ -11,12 +11,18 @@ from sync.pipeline import select_districts
 from sync.provision import Provisioner, load_workbooks
 
 
-def google_backend_yaml(credentials: Path, url: str, summary: str, rate_limit: int = 100000) -> str:
-    """The `backend:` line of a test configuration for the local server."""
+def google_backend_yaml(
+    credentials: Path | list[Path], url: str, summary: str, rate_limit: int = 100000, **more
+) -> str:
+    """The `backend:` line of a test configuration for the local server (`more`: other settings
+    of backend.google, e.g. timeout_seconds=0.5)."""
+    extra = "".join(f", {key}: {value}" for key, value in more.items())
+    if isinstance(credentials, list):
+        credentials = "[" + ", ".join(str(c) for c in credentials) + "]"
     return (
         f"backend: {{kind: google, google: {{credentials: {credentials}, endpoint: '{url}',"
         f" summary_spreadsheet: {summary}, rate_limit_per_minute: {rate_limit},"
-        f" drive_rate_limit_per_minute: {rate_limit}}}}}\n"
+        f" project_rate_limit_per_minute: {rate_limit}, drive_rate_limit_per_minute: {rate_limit}{extra}}}}}\n"
     )
 
 

@@ -131,7 +131,7 @@ def test_a_second_init_writes_nothing_and_a_first_sync_takes_two_sheets_requests
         backend = GoogleBackend(config)
         outcome = run_sync(config, AS_OF, [district], email=False, backend=backend)
         assert outcome.status_written == [district.code]
-        assert sheets_requests(server.stats()) == {"values.batchGet": 1, "values.batchUpdate": 1}
+        assert sheets_requests(server.stats()) == {"spreadsheets.get": 1, "spreadsheets.batchUpdate": 1}
 
 
 def test_from_xlsx_upload_then_check_json_is_the_local_backends(config_path, server, demo_master, tmp_path):

@@ -17,6 +17,16 @@ class WriteConflict(Exception):
     """The spreadsheet changed between our read and our write: nothing was written."""
 
 
+class WriteFailed(Exception):
+    """The status tab of one spreadsheet could not be written (refused, read-only, the service kept
+    failing); the message says why and what to do. Nothing was written."""
+
+
+class BackendUnavailable(Exception):
+    """What the whole run needs cannot be done (the spreadsheets cannot be listed, the provincial
+    summary cannot be written): the run fails, and the message says why in one line."""
+
+
 class Backend(Protocol):
     def read(self, district: District) -> RawWorkbook: ...
 

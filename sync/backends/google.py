@@ -1,10 +1,16 @@
-"""The production backend: one Google spreadsheet per district, through gspread.
+"""The production backend: one Google spreadsheet per district, through gspread's HTTP client.
 
-Quota-frugal: one Drive `files.list` per sync (titles → ids and `modifiedTime`), then for each
-spreadsheet changed since its last read one `values:batchGet` of every tab; an unchanged one is
-not read at all (its parsed tabs come from the cache in the state folder, and the rules still run
-with today's date). The status tab is written with one `values:batchUpdate` (RAW) and only when
-its content changed.
+Quota-frugal: one Drive `files.list` per sync (titles → ids, `modifiedTime`, whether we may edit),
+then for each spreadsheet changed since its last read ONE `spreadsheets.get` with the grid data of
+every tab (so a missing or renamed tab costs nothing more); an unchanged one is not read at all (its
+tabs come from the cache in the state folder, and the rules still run with today's date). The status
+tab is written with ONE `spreadsheets.batchUpdate` (adding the tab when it is missing, values and
+look together) and only when its content changed; the provincial summary likewise, after one read
+of its tab list. One more Drive listing at the end learns the `modifiedTime` of what was written.
+
+The service's own status tab is recognised exactly: the tab titled exactly `สถานะ (อัตโนมัติ)`
+whose sheet id is the one recorded in the cache (the first time: the one that exists). A tab an
+officer named alike (`สถานะ(อัตโนมัติ)`) is never written.
 """
 
 from __future__ import annotations
@@ -14,30 +20,72 @@ import json
 import logging
 import os
 import re
+import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import gspread
+import requests
+from google.auth.exceptions import GoogleAuthError
 from google.oauth2.service_account import Credentials
 from gspread.exceptions import APIError
 
-from sync.atomic import atomic_write
-from sync.backends import SourceUnreadable
-from sync.backends.google_http import RetryPolicy, SheetsHTTPClient
+from sync.backends import BackendUnavailable, SourceUnreadable, WriteFailed
+from sync.backends.google_cache import Cache
+from sync.backends.google_http import Limits, RetryPolicy, SheetsHTTPClient
+from sync.backends.google_layout import (
+    SPARE_ROWS,
+    add_sheet,
+    cell_value,
+    extent,
+    header_format,
+    status_tab_format,
+    write_sheet,
+)
 from sync.config import Config, ConfigError, District
-from sync.model import RawWorkbook, Status, column_letter
-from sync.normalise import find_tab
-from sync.outputs.sheet import COLOURS, Sheet
-from sync.schema import STATUS, TABS
-from sync.texts import status_label, texts
+from sync.model import RawWorkbook
+from sync.outputs.sheet import Sheet
+from sync.schema import STATUS
+
+__all__ = [  # what `init` (sync/provision.py) uses besides the backend
+    "DRIVE_FILES",
+    "SPREADSHEET_ID",
+    "SPREADSHEET_MIME",
+    "STATUS_SHEET_ID",
+    "GoogleBackend",
+    "header_format",
+    "list_spreadsheets",
+    "open_client",
+    "quote_title",
+    "status_tab_format",
+]
 
 log = logging.getLogger("khoknongna.google")
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive"]
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 SPREADSHEET_ID = re.compile(r"^[A-Za-z0-9_-]{25,}$")
-STATUS_SHEET_ID = 5700001  # our own sheetId for the status tab, so one batchUpdate can add and format it
-READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
+STATUS_SHEET_ID = 5700001  # our own sheetId for the status tab, so one batchUpdate can add and write it
+DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
+LIST_FIELDS = "id,name,modifiedTime,capabilities(canEdit)"
+SETTLE_FIELDS = "id,modifiedTime,lastModifyingUser(me,emailAddress)"
+# One read of a district spreadsheet: every tab's id, title, size and cell values (as computed).
+READ_FIELDS = (
+    "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),data(rowData(values(effectiveValue))))"
+)
+SUMMARY_FIELDS = "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),charts(chartId))"
+ERROR_TEXT = {  # effectiveValue.errorValue.type → what the cell shows (and values:batchGet returns)
+    "NULL_VALUE": "#NULL!",
+    "DIVIDE_BY_ZERO": "#DIV/0!",
+    "VALUE": "#VALUE!",
+    "REF": "#REF!",
+    "NAME": "#NAME?",
+    "NUM": "#NUM!",
+    "N_A": "#N/A",
+    "LOADING": "Loading...",
+}
+GOOGLE_FAILURES = (APIError, requests.RequestException, GoogleAuthError, ValueError)
 
 
 def quote_title(title: str) -> str:
@@ -45,43 +93,50 @@ def quote_title(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
-def load_credentials(config: Config) -> tuple[Credentials, str]:
-    """Service-account credentials (token requests follow the endpoint override) and client_email."""
-    settings = config.backend.google
-    path = settings.credentials or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
-    if not path:
+def _credential_paths(config: Config) -> list[Path]:
+    setting = config.backend.google.credentials
+    paths = setting if isinstance(setting, list) else [setting] if setting else []
+    if not paths and os.environ.get("GOOGLE_APPLICATION_CREDENTIALS"):
+        paths = [Path(os.environ["GOOGLE_APPLICATION_CREDENTIALS"])]
+    if not paths:
         raise ConfigError("backend.google.credentials: not set and GOOGLE_APPLICATION_CREDENTIALS is empty")
+    return paths
+
+
+def _load_one(path: Path, endpoint: str | None) -> tuple[Credentials, str]:
     try:
         info = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"backend.google.credentials: service-account file not found: {path}") from None
-    except ValueError as exc:
+    except (OSError, ValueError) as exc:
         raise ConfigError(f"backend.google.credentials: {path} is not a service-account JSON ({exc})") from None
-    if settings.endpoint:
-        info["token_uri"] = settings.endpoint.rstrip("/") + "/token"
+    if endpoint:
+        info["token_uri"] = endpoint.rstrip("/") + "/token"
     try:
-        credentials = Credentials.from_service_account_info(info, scopes=SCOPES)
-    except (KeyError, ValueError) as exc:
+        return Credentials.from_service_account_info(info, scopes=SCOPES), info["client_email"]
+    except (KeyError, ValueError, TypeError) as exc:
         raise ConfigError(f"backend.google.credentials: {path} is not a service-account JSON ({exc})") from None
-    return credentials, info["client_email"]
+
+
+def load_credentials(config: Config) -> list[tuple[Credentials, str]]:
+    """Every configured service account (token requests follow the endpoint override) with its client_email."""
+    return [_load_one(path, config.backend.google.endpoint) for path in _credential_paths(config)]
 
 
 def open_client(config: Config) -> tuple[gspread.Client, SheetsHTTPClient, str]:
-    credentials, email = load_credentials(config)
-    client = gspread.Client(credentials, http_client=SheetsHTTPClient)
+    """A client paced to the configured limits, sending through every configured service account;
+    the first one's client_email (it lists Drive, and `init` creates spreadsheets with it)."""
+    accounts = load_credentials(config)
+    client = gspread.Client(accounts[0][0], http_client=SheetsHTTPClient)
     http: SheetsHTTPClient = client.http_client
     settings = config.backend.google
-    http.configure(
-        settings.endpoint,
-        settings.rate_limit_per_minute,
-        settings.timeout_seconds,
-        RetryPolicy(max_retries=settings.max_retries),
-        settings.drive_rate_limit_per_minute,
+    limits = Limits(
+        settings.rate_limit_per_minute, settings.project_rate_limit_per_minute, settings.drive_rate_limit_per_minute
     )
-    return client, http, email
-
-
-DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
+    retry = RetryPolicy(max_retries=settings.max_retries)
+    http.configure(settings.endpoint, limits, settings.timeout_seconds, retry, [c for c, _ in accounts[1:]])
+    http.client_emails = [email for _, email in accounts]
+    return client, http, accounts[0][1]
 
 
 def list_spreadsheets(http: SheetsHTTPClient, fields: str) -> dict[str, dict]:
@@ -106,24 +161,35 @@ def list_spreadsheets(http: SheetsHTTPClient, fields: str) -> dict[str, dict]:
             return files
 
 
-class Cache:
-    """Raw tabs of each spreadsheet as last read, with the `modifiedTime` they belong to."""
+def failure(exc: Exception) -> str:
+    """One line for an error of the Google APIs, the network or the credentials."""
+    if isinstance(exc, APIError):
+        return f"Google API error {exc.code}: {exc.error.get('message', '') if isinstance(exc.error, dict) else exc}"
+    return f"{type(exc).__name__}: {exc}".splitlines()[0]
 
-    def __init__(self, folder: Path):
-        self.folder = folder / "google-cache"
 
-    def _path(self, spreadsheet_id: str) -> Path:
-        return self.folder / f"{spreadsheet_id}.json"
+def rows_of(grid: dict) -> list[list[Any]]:
+    """The values of one tab's grid data as values:batchGet gives them (UNFORMATTED_VALUE, dates as
+    serial numbers): trailing empty cells and rows trimmed."""
+    rows = []
+    for row in grid.get("rowData", []):
+        values = [_value(cell.get("effectiveValue")) for cell in row.get("values", [])]
+        while values and values[-1] == "":
+            values.pop()
+        rows.append(values)
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
 
-    def get(self, spreadsheet_id: str) -> dict | None:
-        try:
-            return json.loads(self._path(spreadsheet_id).read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
-            return None
 
-    def put(self, spreadsheet_id: str, entry: dict) -> None:
-        data = json.dumps(entry, ensure_ascii=False).encode("utf-8")
-        atomic_write(self._path(spreadsheet_id), lambda handle: handle.write(data))
+def _value(effective: dict | None) -> Any:
+    if not effective:
+        return ""
+    for key in ("stringValue", "numberValue", "boolValue"):
+        if key in effective:
+            return effective[key]
+    error = effective.get("errorValue")
+    return ERROR_TEXT.get(error.get("type"), "#ERROR!") if isinstance(error, dict) else ""
 
 
 class GoogleBackend:
@@ -138,6 +204,9 @@ class GoogleBackend:
         self.http: SheetsHTTPClient = http
         self.cache = Cache(Path(config.outputs.state))
         self.files: dict[str, dict] | None = None  # Drive listing of this sync: id → file
+        self.listing = threading.Lock()
+        self.layouts: dict[str, dict] = {}  # spreadsheet id → {"sheets": {title: {...}}, "statusSheetId": …}
+        self.written: list[str] = []  # spreadsheets whose status tab this run wrote
 
     @property
     def location(self) -> str:
@@ -149,11 +218,25 @@ class GoogleBackend:
         """Sheets and Drive requests sent by this backend so far (retries included)."""
         return sum(n for kind, n in self.http.counts.items() if kind != "retries")
 
-    # --- the Drive listing -------------------------------------------------------------------
+    @property
+    def parallel(self) -> int:
+        """How many requests may usefully be in flight: one per service account."""
+        return len(getattr(self.http, "sessions", [None]))
+
+    def _whom(self) -> str:
+        return self.client_email or "the service account's client_email"
+
+    # --- the Drive listing -------------------------------------------------------------------------------
     def list_files(self) -> dict[str, dict]:
-        """Every spreadsheet the service account can see, listed once per sync."""
-        if self.files is None:
-            self.files = list_spreadsheets(self.http, "id,name,modifiedTime")
+        """Every spreadsheet the service account can see, listed once per sync; BackendUnavailable
+        when Drive cannot be listed (after the retries)."""
+        with self.listing:  # readers in several threads list once
+            if self.files is None:
+                try:
+                    self.files = list_spreadsheets(self.http, LIST_FIELDS)
+                except GOOGLE_FAILURES as exc:
+                    reason = f"Google Drive: the spreadsheets could not be listed ({failure(exc)})"
+                    raise BackendUnavailable(reason) from exc
         return self.files
 
     def spreadsheet_id(self, name: str) -> str:
@@ -165,143 +248,168 @@ class GoogleBackend:
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise SourceUnreadable(
-                f"no spreadsheet titled {name!r} is shared with {self.client_email or 'the service account'}"
-            )
+            raise SourceUnreadable(f"no spreadsheet titled {name!r} is shared with {self._whom()}")
         raise SourceUnreadable(f"{len(matches)} spreadsheets are titled {name!r}; name it by id instead")
 
-    def _district_sheet(self, district: District) -> str:
-        return self.spreadsheet_id(district.spreadsheet or f"{district.code} {district.name}")
-
-    # --- reading ---------------------------------------------------------------------------------
+    # --- reading -----------------------------------------------------------------------------------------
     def read(self, district: District) -> RawWorkbook:
-        spreadsheet_id = self._district_sheet(district)
+        spreadsheet_id = self.spreadsheet_id(district.spreadsheet or f"{district.code} {district.name}")
         modified = self.list_files().get(spreadsheet_id, {}).get("modifiedTime", "")
         link = f"https://docs.google.com/spreadsheets/d/{spreadsheet_id}"
-        cached = self.cache.get(spreadsheet_id)
-        if cached and modified and cached["modifiedTime"] == modified and self._fresh(cached):
-            return RawWorkbook(spreadsheet_id, cached["tabs"], modified, link)
-        titles = [*TABS, STATUS]
-        if cached:  # the titles read last time, and any contract tab they lack (an officer may have added it)
-            titles = [*cached["tabs"], *(t for t in titles if find_tab(cached["tabs"], t) is None)]
-        tabs = self._fetch(spreadsheet_id, district, titles)
-        self.cache.put(spreadsheet_id, {"modifiedTime": modified, "readAt": _now(), "tabs": tabs})
-        return RawWorkbook(spreadsheet_id, tabs, modified, link)
-
-    def _fresh(self, cached: dict) -> bool:
-        age = dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(cached["readAt"])
-        return age <= dt.timedelta(hours=self.settings.cache_max_age_hours)
-
-    def _fetch(self, spreadsheet_id: str, district: District, titles: list[str]) -> dict[str, list[list[Any]]]:
-        """All tabs in one values:batchGet; when a tab is missing or renamed (400), ask for the
-        real titles first (one more request, once: the cache remembers them)."""
-        try:
-            return self._batch_get(spreadsheet_id, titles)
-        except APIError as exc:
-            if exc.code != 400:
+        max_age = dt.timedelta(hours=self.settings.cache_max_age_hours)
+        entry = self.cache.fresh(spreadsheet_id, modified, max_age)
+        if entry is None:
+            known = self.cache.entry(spreadsheet_id)
+            try:
+                reply = self.http.fetch_sheet_metadata(
+                    spreadsheet_id, params={"includeGridData": "true", "fields": READ_FIELDS}
+                )
+            except GOOGLE_FAILURES as exc:
                 raise self._unreadable(exc, spreadsheet_id, district) from exc
-        try:
-            meta = self.http.fetch_sheet_metadata(spreadsheet_id, params={"fields": "sheets.properties.title"})
-            actual = [s["properties"]["title"] for s in meta.get("sheets", [])]
-            return self._batch_get(spreadsheet_id, actual) if actual else {}
-        except APIError as exc:
-            raise self._unreadable(exc, spreadsheet_id, district) from exc
+            entry = self._entry(reply, known)
+            self.cache.put(spreadsheet_id, entry, modified)
+        self.layouts[spreadsheet_id] = {k: v for k, v in entry.items() if k != "tabs"}
+        return RawWorkbook(spreadsheet_id, entry["tabs"], modified, link)
 
-    def _batch_get(self, spreadsheet_id: str, titles: list[str]) -> dict[str, list[list[Any]]]:
-        response = self.http.values_batch_get(spreadsheet_id, [quote_title(t) for t in titles], params=READ_PARAMS)
-        return {title: vr.get("values", []) for title, vr in zip(titles, response.get("valueRanges", []), strict=True)}
+    @staticmethod
+    def _entry(reply: dict, known: dict | None) -> dict:
+        """A cache entry from a spreadsheets.get reply: tabs, layout, and which tab is ours."""
+        tabs, sheets = {}, {}
+        for item in reply.get("sheets", []):
+            props = item.get("properties", {})
+            title, grid = props.get("title", ""), props.get("gridProperties", {})
+            tabs[title] = rows_of((item.get("data") or [{}])[0])
+            sheets[title] = {
+                "sheetId": props.get("sheetId"),
+                "rows": grid.get("rowCount", 0),
+                "columns": grid.get("columnCount", 0),
+            }
+        status_id = (known or {}).get("statusSheetId")
+        exact = sheets.get(STATUS)
+        if exact and status_id is None:
+            status_id = exact["sheetId"]  # first sight: the tab init made (or an earlier version of us)
+        return {"tabs": tabs, "sheets": sheets, "statusSheetId": status_id}
 
-    def _unreadable(self, exc: APIError, spreadsheet_id: str, district: District) -> SourceUnreadable:
-        if exc.code == 403:
-            return SourceUnreadable(
-                f"spreadsheet {spreadsheet_id} of district {district.code} is not shared with the service account:"
-                f" share it with {self.client_email or 'the service account client_email'}"
-            )
-        if exc.code == 404:
-            return SourceUnreadable(f"spreadsheet {spreadsheet_id} of district {district.code} not found (deleted?)")
-        return SourceUnreadable(f"spreadsheet {spreadsheet_id} of district {district.code}: {exc}")
+    def _unreadable(self, exc: Exception, spreadsheet_id: str, district: District) -> SourceUnreadable:
+        where = f"spreadsheet {spreadsheet_id} of district {district.code}"
+        if isinstance(exc, APIError) and exc.code == 403:
+            return SourceUnreadable(f"{where} is not shared with the service account: share it with {self._whom()}")
+        if isinstance(exc, APIError) and exc.code == 404:
+            return SourceUnreadable(f"{where} not found (deleted?)")
+        return SourceUnreadable(f"{where} could not be read: {failure(exc)}")
 
-    # --- writing ---------------------------------------------------------------------------------
+    # --- writing -----------------------------------------------------------------------------------------
     def write_status(self, district: District, raw: RawWorkbook, sheet: Sheet) -> None:
-        """Write the status tab with one RAW values:batchUpdate (creating the tab first if missing)."""
+        """Write the status tab with one spreadsheets.batchUpdate (adding the tab when missing)."""
         spreadsheet_id = raw.source
-        existing = find_tab(raw.tabs, STATUS)
-        if existing is None:
-            self._add_status_tab(spreadsheet_id, len(sheet.rows), len(sheet.rows[5]) if len(sheet.rows) > 5 else 6)
-            existing = STATUS
-        old_rows = raw.tabs.get(existing, [])
-        self._write_values(spreadsheet_id, existing, sheet.rows, old_rows)
-        # Our own write changes modifiedTime: refresh the cache so the next sync need not re-read.
-        self.cache.put(
-            spreadsheet_id,
-            {
-                "modifiedTime": self._modified_time(spreadsheet_id),
-                "readAt": _now(),
-                "tabs": {**raw.tabs, existing: _as_read(sheet.rows)},
-            },
-        )
+        where = f"spreadsheet {spreadsheet_id} of district {district.code}"
+        if not self.list_files().get(spreadsheet_id, {}).get("capabilities", {}).get("canEdit", True):
+            raise WriteFailed(self._read_only(where))
+        layout = self.layouts.get(spreadsheet_id) or {"sheets": {}, "statusSheetId": None}
+        sheets, status_id = dict(layout["sheets"]), layout["statusSheetId"]
+        ours = sheets.get(STATUS)
+        if ours is not None and status_id is not None and ours["sheetId"] != status_id:
+            raise WriteFailed(
+                f"{where}: its tab {STATUS!r} was not made by the service (it replaced the service's own);"
+                " rename or delete it, and the next sync adds the status tab again"
+            )
+        if ours is None:
+            status_id = _free_sheet_id(s["sheetId"] for s in sheets.values())
+            requests = add_sheet(status_id, sheet) + write_sheet(status_id, sheet, old_rows=0)
+        else:
+            grid = (ours["rows"], ours["columns"])
+            requests = write_sheet(status_id, sheet, grid, old_rows=len(raw.tabs.get(STATUS, [])))
+        try:
+            self.http.batch_update(spreadsheet_id, {"requests": requests})
+        except GOOGLE_FAILURES as exc:
+            if isinstance(exc, APIError) and exc.code == 403:
+                raise WriteFailed(self._read_only(where)) from exc
+            raise WriteFailed(f"{where}: status tab not written ({failure(exc)})") from exc
+        rows, columns = _grid_after(sheet, ours)
+        sheets[STATUS] = {"sheetId": status_id, "rows": rows, "columns": columns}
+        entry = {"tabs": {**raw.tabs, STATUS: _as_read(sheet.rows)}, "sheets": sheets, "statusSheetId": status_id}
+        self.cache.put(spreadsheet_id, entry, "")  # its modifiedTime: learnt in finish_run
+        self.written.append(spreadsheet_id)
 
-    def _modified_time(self, spreadsheet_id: str) -> str:
-        url = f"https://www.googleapis.com/drive/v3/files/{spreadsheet_id}"
-        return self.http.request("get", url, params={"fields": "modifiedTime", "supportsAllDrives": True}).json()[
-            "modifiedTime"
-        ]
-
-    def _write_values(self, spreadsheet_id: str, title: str, rows: list[list[Any]], old_rows: list[list[Any]]) -> None:
-        self.http.values_batch_update(
-            spreadsheet_id, {"valueInputOption": "RAW", "data": [_value_range(title, rows, old_rows)]}
-        )
-
-    def _add_status_tab(self, spreadsheet_id: str, rows: int, columns: int) -> None:
-        """Add the status tab with its header format, colours and warning-only protection: one request."""
-        sheet_id = STATUS_SHEET_ID
-        grid = {"rowCount": max(200, rows + 50), "columnCount": max(8, columns), "frozenRowCount": 6}
-        add = {"addSheet": {"properties": {"sheetId": sheet_id, "title": STATUS, "gridProperties": grid}}}
-        self.http.batch_update(spreadsheet_id, {"requests": [add, *status_tab_format(sheet_id)]})
+    def _read_only(self, where: str) -> str:
+        return f"{where} is shared with {self._whom()} read-only: share it with {self._whom()} as editor"
 
     def write_summary(self, sheets: list[Sheet]) -> str:
-        """Rewrite the provincial summary spreadsheet's tabs with one values:batchUpdate."""
-        spreadsheet_id = self.spreadsheet_id(self.settings.summary_spreadsheet)
-        meta = self.http.fetch_sheet_metadata(spreadsheet_id, params={"fields": "sheets.properties(title,sheetId)"})
-        present = {s["properties"]["title"] for s in meta.get("sheets", [])}
-        missing = [s for s in sheets if s.title not in present]
-        if missing:
-            requests = [
-                {
-                    "addSheet": {
-                        "properties": {
-                            "title": s.title,
-                            "gridProperties": {
-                                "rowCount": max(1000, len(s.rows) + 100),
-                                "columnCount": max(26, len(s.rows[0]) + 2),
-                                "frozenRowCount": s.frozen_rows,
-                            },
-                        }
-                    }
-                }
-                for s in missing
-            ]
-            reply = self.http.batch_update(spreadsheet_id, {"requests": requests})
-            formats = []
-            for added in reply["replies"]:
-                formats += summary_tab_format(added["addSheet"]["properties"]["sheetId"])
-            self.http.batch_update(spreadsheet_id, {"requests": formats})
-        self.http.values_batch_clear(spreadsheet_id, body={"ranges": [quote_title(s.title) for s in sheets]})
-        data = [_value_range(s.title, s.rows, []) for s in sheets]
-        self.http.values_batch_update(spreadsheet_id, {"valueInputOption": "RAW", "data": data})
+        """Rewrite the provincial summary spreadsheet's tabs: one read of its tabs, one batchUpdate."""
+        try:
+            spreadsheet_id = self.spreadsheet_id(self.settings.summary_spreadsheet)
+        except SourceUnreadable as exc:
+            raise BackendUnavailable(f"the provincial summary spreadsheet: {exc}") from exc
+        try:
+            self._write_summary(spreadsheet_id, sheets)
+        except GOOGLE_FAILURES as exc:
+            where = f"the provincial summary spreadsheet {spreadsheet_id}"
+            if isinstance(exc, APIError) and exc.code == 403:
+                raise BackendUnavailable(self._read_only(where)) from exc
+            raise BackendUnavailable(f"{where} could not be written ({failure(exc)})") from exc
         return f"https://docs.google.com/spreadsheets/d/{spreadsheet_id}"
 
+    def _write_summary(self, spreadsheet_id: str, sheets: list[Sheet]) -> None:
+        meta = self.http.fetch_sheet_metadata(spreadsheet_id, params={"fields": SUMMARY_FIELDS})
+        present = {s["properties"]["title"]: s for s in meta.get("sheets", [])}
+        taken = [s["properties"]["sheetId"] for s in present.values()]
+        requests: list[dict] = []
+        for index, sheet in enumerate(sheets):
+            tab = present.get(sheet.title)
+            if tab is None:
+                sheet_id = _free_sheet_id(taken)
+                taken.append(sheet_id)
+                requests += add_sheet(sheet_id, sheet, index) + write_sheet(sheet_id, sheet)
+            else:
+                props, grid = tab["properties"], tab["properties"].get("gridProperties", {})
+                charts = [c["chartId"] for c in tab.get("charts", [])]
+                size = (grid.get("rowCount", 0), grid.get("columnCount", 0))
+                requests += write_sheet(props["sheetId"], sheet, size, charts)
+        self.http.batch_update(spreadsheet_id, {"requests": requests})
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat()
+    # --- the end of a run --------------------------------------------------------------------------------
+    def finish_run(self) -> None:
+        """Learn the `modifiedTime` of every spreadsheet written this run from one Drive listing, so
+        the next sync need not read them again; keep the cache index."""
+        if self.written:
+            try:
+                files = list_spreadsheets(self.http, SETTLE_FIELDS)
+            except GOOGLE_FAILURES as exc:
+                log.warning("written spreadsheets will be read again next time: %s", failure(exc))
+                files = {}
+            ours = {*self.http.client_emails, self.client_email}
+            for spreadsheet_id in self.written:
+                file = files.get(spreadsheet_id, {})
+                last = file.get("lastModifyingUser", {})
+                if last.get("me") or last.get("emailAddress") in ours:  # nobody edited after our write
+                    self.cache.settle(spreadsheet_id, file["modifiedTime"])
+            self.written = []
+        self.cache.flush()
+
+
+def _free_sheet_id(taken: Iterable[int]) -> int:
+    taken = set(taken)
+    sheet_id = STATUS_SHEET_ID
+    while sheet_id in taken:
+        sheet_id += 1
+    return sheet_id
+
+
+def _grid_after(sheet: Sheet, before: dict | None) -> tuple[int, int]:
+    """The status tab's grid size after a write."""
+    rows, columns = extent(sheet)
+    if before is None:
+        return rows + SPARE_ROWS, max(columns, 8)
+    return max(rows, before["rows"]), max(columns, before["columns"])
 
 
 def _plain(value: Any) -> Any:
-    return value if isinstance(value, int | float | bool) else ("" if value is None else str(value))
+    typed = cell_value(value)
+    return "" if typed is None else next(iter(typed.values()))
 
 
 def _as_read(rows: list[list[Any]]) -> list[list[Any]]:
-    """Rows as Sheets gives them back: trailing empty cells trimmed."""
+    """Rows as Sheets gives them back after a write: typed as written, trailing empty cells trimmed."""
     out = []
     for row in rows:
         row = [_plain(v) for v in row]
@@ -309,84 +417,3 @@ def _as_read(rows: list[list[Any]]) -> list[list[Any]]:
             row.pop()
         out.append(row)
     return out
-
-
-def _value_range(title: str, rows: list[list[Any]], old_rows: list[list[Any]]) -> dict:
-    """A rectangular RAW value range that also blanks what is left of the old content."""
-    height = max(len(rows), len(old_rows), 1)
-    width = max([len(r) for r in rows + old_rows] + [1])
-    grid = [[_plain(v) for v in row] + [""] * (width - len(row)) for row in rows]
-    grid += [[""] * width for _ in range(height - len(rows))]
-    return {
-        "range": f"{quote_title(title)}!A1:{column_letter(width - 1)}{height}",
-        "majorDimension": "ROWS",
-        "values": grid,
-    }
-
-
-def _rgb(hex_colour: str) -> dict:
-    return {k: int(hex_colour[i : i + 2], 16) / 255 for k, i in (("red", 0), ("green", 2), ("blue", 4))}
-
-
-def _label_conditions() -> list[tuple[str, str, Status]]:
-    """(condition type, text, status) for every status label and every month-matrix text."""
-    conditions = [("TEXT_EQ", status_label(status), status) for status in Status]
-    for status, template in texts()["month_cells"].items():
-        fixed = template.split("{{")[0].strip()
-        conditions.append(("TEXT_STARTS_WITH" if "{{" in template else "TEXT_EQ", fixed, Status(status)))
-    return conditions
-
-
-def _status_colour_rules(sheet_id: int, first_column: int, last_column: int, first_row: int) -> list[dict]:
-    """Conditional formats: a cell whose text is a status label gets that status's colour (DOMAIN.md §5)."""
-    cells = {
-        "sheetId": sheet_id,
-        "startRowIndex": first_row,
-        "startColumnIndex": first_column,
-        "endColumnIndex": last_column + 1,
-    }
-    return [
-        {
-            "addConditionalFormatRule": {
-                "index": index,
-                "rule": {
-                    "ranges": [cells],
-                    "booleanRule": {
-                        "condition": {"type": kind, "values": [{"userEnteredValue": text}]},
-                        "format": {"backgroundColor": _rgb(COLOURS[status])},
-                    },
-                },
-            }
-        }
-        for index, (kind, text, status) in enumerate(_label_conditions())
-    ]
-
-
-def header_format(sheet_id: int, row: int = 0, width: int | None = None) -> dict:
-    """Bold on a light blue background for the header row `row` (0-based), `width` columns or all."""
-    bold = {"userEnteredFormat": {"textFormat": {"bold": True}, "backgroundColor": _rgb("D9E1F2")}}
-    cells = {"sheetId": sheet_id, "startRowIndex": row, "endRowIndex": row + 1}
-    if width is not None:
-        cells |= {"startColumnIndex": 0, "endColumnIndex": max(width, 1)}
-    return {
-        "repeatCell": {
-            "range": cells,
-            "cell": bold,
-            "fields": "userEnteredFormat(textFormat,backgroundColor)",
-        }
-    }
-
-
-def status_tab_format(sheet_id: int) -> list[dict]:
-    """Header format, status colours and a warning-only protection for a new status tab."""
-    protected = {"range": {"sheetId": sheet_id}, "description": "written by the sync service", "warningOnly": True}
-    return [
-        header_format(sheet_id, 5),
-        *_status_colour_rules(sheet_id, 2, 2, 6),
-        {"addProtectedRange": {"protectedRange": protected}},
-    ]
-
-
-def summary_tab_format(sheet_id: int) -> list[dict]:
-    """Header format and status colours for a new tab of the provincial summary."""
-    return [header_format(sheet_id), *_status_colour_rules(sheet_id, 2, 25, 1)]

@@ -179,4 +179,3 @@ def _views(ws: etree._Element, frozen_rows: int) -> None:
 
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
-
