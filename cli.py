@@ -5,6 +5,7 @@ Installed as the console script `khoknongna` too (pyproject.toml).
 
 from __future__ import annotations
 
+import gc
 import sys
 
 try:
@@ -31,6 +32,10 @@ except ModuleNotFoundError as missing:  # run by a Python that is not the projec
     )
 
 EXIT_BUSY = 3  # another run (or another serve) holds the lock
+# A run keeps every district's tables to its end: hundreds of thousands of small objects, which the
+# cyclic garbage collector walks again and again at its default thresholds (700, 10, 10): 12% of
+# an unchanged sync at 878 districts. Nothing the service builds is cyclic garbage in bulk.
+GC_THRESHOLDS = (50_000, 20, 100)
 
 DEFAULT_CONFIG = os.environ.get("KHOKNONGNA_CONFIG", "config/config.yaml")
 
@@ -114,6 +119,7 @@ class Cli(click.Group):
 def cli(verbose: bool, log_format: str) -> None:
     """Check district โคก หนอง นา spreadsheets against the provincial letter."""
     logs.setup(log_format, logging.INFO if verbose else logging.WARNING)
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 @cli.command()

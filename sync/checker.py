@@ -115,7 +115,8 @@ class Checker:
         if raw is None:
             findings = [Finding(UNREADABLE, None, Status.ERROR, {"reason": error})]
         else:
-            data = self.parser.parse(raw, district.code, district.name)
+            data = raw.parsed if raw.parsed is not None else self.parser.parse(raw, district.code, district.name)
+            raw.parsed = None  # the result keeps the workbook, not its tables
             findings = []
             for rule, params in self.rules:
                 findings += rule.check(data, Context(self.as_of, self.config.programme, params))

@@ -7,9 +7,11 @@ value can be read more than one way (two-digit years), the reading inside the wi
 from __future__ import annotations
 
 import calendar
+import functools
 import math
 import numbers
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
@@ -21,7 +23,6 @@ __all__ = [
     "DateParseError",
     "DateWindow",
     "fiscal_window",
-    "is_blank",
     "parse_as_of",
     "parse_date",
     "parse_month",
@@ -91,16 +92,8 @@ _TOKEN = re.compile(
 _Token = tuple[str, Any]  # ("num", "20") or ("month", 12)
 
 
-def is_blank(value: Any) -> bool:
-    """None, NaN, or text with nothing but whitespace / zero-width characters."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    return isinstance(value, str) and not normalise_text(value)
-
-
-def _segment_thai(run: str) -> list[int | str | None] | None:
+@functools.lru_cache(maxsize=4096)
+def _segment_thai(run: str) -> tuple[int | str | None, ...] | None:
     """Split a dot-free Thai run into known words (months, fillers, eras); None if impossible."""
     back: dict[int, tuple[int, str]] = {0: (0, "")}
     for start in range(len(run)):
@@ -115,7 +108,7 @@ def _segment_thai(run: str) -> list[int | str | None] | None:
     while end:
         end, word = back[end]
         words.append(_THAI_WORDS[word])
-    return words[::-1]
+    return tuple(reversed(words))
 
 
 def _latin_word(word: str) -> int | str | None:
@@ -147,10 +140,10 @@ def _tokenise(text: str) -> tuple[list[_Token], str | None]:
         if kind == "bad":
             raise DateParseError(f"unexpected character {piece!r}")
         if kind == "latin":
-            words: list[int | str | None] = [_latin_word(piece)]
+            words: tuple[int | str | None, ...] = (_latin_word(piece),)
         else:
             run = piece.replace(".", "")
-            segmented = _segment_thai(run) if run else []
+            segmented = _segment_thai(run) if run else ()
             if segmented is None:
                 raise DateParseError(f"unknown word {run!r}")
             words = segmented
@@ -260,17 +253,13 @@ def _from_serial(serial: numbers.Real) -> date:
     return _ce_date(day.year, day.month, day.day)
 
 
-def _date_cell(value: Any) -> date | None:
-    """The CE date of a date/datetime/serial cell; None if `value` is text; DateParseError otherwise."""
+def _date_cell(value: Any) -> date:
+    """The CE date of a date/datetime/serial cell (not text); DateParseError for anything else."""
     if isinstance(value, date):  # includes datetime
         return _ce_date(value.year, value.month, value.day)
-    if isinstance(value, bool) or value is None:
-        raise DateParseError("not a date")
-    if isinstance(value, numbers.Real):
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return _from_serial(value)
-    if not isinstance(value, str):
-        raise DateParseError("not a date")
-    return None
+    raise DateParseError("not a date")
 
 
 def _text_date(tokens: list[_Token], era: str | None, window: DateWindow) -> date:
@@ -293,25 +282,60 @@ def _text_month(tokens: list[_Token], era: str | None, window: DateWindow) -> da
     return _choose([date(ce_year, month, 1) for ce_year in _year_readings(year, era)], window, whole_month=True)
 
 
+_READINGS: dict[tuple, tuple[Any, str | None]] = {}
+_READINGS_LIMIT = 20_000
+_REMEMBERED_LENGTH = 100  # longer texts are no date anyway (_MAX_TEXT) and are not worth keeping
+
+
+def _remembered(reader: Callable[[str, DateWindow], Any], text: str, window: DateWindow) -> Any:
+    """reader(text, window), remembered: the same few hundred date texts recur across districts."""
+    if len(text) > _REMEMBERED_LENGTH:
+        return reader(text, window)
+    key = (reader, text, window)
+    found = _READINGS.get(key)
+    if found is None:
+        try:
+            found = (reader(text, window), None)
+        except DateParseError as exc:
+            found = (None, str(exc))
+        if len(_READINGS) >= _READINGS_LIMIT:
+            _READINGS.clear()
+        _READINGS[key] = found
+    if found[1] is not None:
+        raise DateParseError(found[1])
+    return found[0]
+
+
+def _date_text(value: str, window: DateWindow) -> date:
+    text = _prepare(value)
+    if not _SERIAL_TEXT.fullmatch(text):
+        return _text_date(*_tokenise(text), window)
+    return _choose([_from_serial(float(text))], window)
+
+
+def _month_text(value: str, window: DateWindow) -> tuple[int, int]:
+    text = _prepare(value)
+    if _SERIAL_TEXT.fullmatch(text):
+        chosen = _date_text(value, window)
+    else:
+        tokens, era = _tokenise(text)
+        chosen = (_text_date if len(tokens) == 3 else _text_month)(tokens, era, window)
+    return chosen.year, chosen.month
+
+
 def parse_date(value: Any, window: DateWindow) -> date:
     """The CE date a cell means: a date/datetime (BE years allowed), a serial number, or Thai/English text."""
-    cell = _date_cell(value)
-    if cell is None:
-        text = _prepare(value)
-        if not _SERIAL_TEXT.fullmatch(text):
-            return _text_date(*_tokenise(text), window)
-        cell = _from_serial(float(text))
-    return _choose([cell], window)
+    if isinstance(value, str):
+        return _remembered(_date_text, value, window)
+    return _choose([_date_cell(value)], window)
 
 
 def parse_month(value: Any, window: DateWindow) -> tuple[int, int]:
     """(CE year, month) of a month cell: "ธ.ค. 2567", "12/67", "2024-12", "Dec 2024", or any date."""
+    if isinstance(value, str):
+        return _remembered(_month_text, value, window)
     if isinstance(value, date):  # day ignored: a BE 29 Feb still names a month
         chosen = _choose([_ce_date(value.year, value.month, 1)], window, whole_month=True)
-    elif isinstance(value, str) and not _SERIAL_TEXT.fullmatch(text := _prepare(value)):
-        tokens, era = _tokenise(text)
-        reader = _text_date if len(tokens) == 3 else _text_month
-        chosen = reader(tokens, era, window)
     else:
         chosen = parse_date(value, window)
     return chosen.year, chosen.month

@@ -126,6 +126,7 @@ class RawWorkbook:
     tabs: dict[str, list[list[Any]]]
     fingerprint: str = ""
     link: str = ""
+    parsed: DistrictData | None = None  # these tabs parsed, when the backend has that (sync/cache.py)
 
 
 def column_letter(index: int) -> str:

@@ -6,12 +6,16 @@ cannot be read becomes a finding naming the cell; nothing is dropped silently.
 
 from __future__ import annotations
 
+import functools
+import itertools
+import math
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from sync import schema
 from sync.config import Programme
-from sync.dates import DateParseError, fiscal_window, is_blank, parse_date, parse_month
+from sync.dates import DateParseError, fiscal_window, parse_date, parse_month
 from sync.model import DistrictData, Finding, RawWorkbook, Record, Status, Table, a1
 from sync.schema import Kind
 from sync.textnorm import LabelMatcher, normalise_text, to_arabic_digits
@@ -23,45 +27,149 @@ def header_key(text: Any) -> str:
 
 
 def _loose(text: str) -> str:
-    return header_key(text).replace(" ", "").casefold()
+    return _fold(header_key(text))
+
+
+def _fold(text: str) -> str:
+    """The loose form (`_loose`) of text that is normalised already."""
+    return text.replace(" ", "").casefold()
+
+
+class TabTitles:
+    """The tab titles of one workbook by their compared forms, to find several tabs in it."""
+
+    def __init__(self, titles):
+        self.exact: dict[str, str] = {}
+        self.loose: dict[str, str] = {}
+        for title in titles:
+            key = header_key(title)
+            self.exact.setdefault(key, title)  # the first of equal titles, as in the workbook
+            self.loose.setdefault(_fold(key), title)
+
+    def find(self, name: str) -> str | None:
+        """The actual title of the tab that is `name` after normalisation; else loosely (spaces
+        and case aside); else None."""
+        key = header_key(name)
+        found = self.exact.get(key)
+        return found if found is not None else self.loose.get(_fold(key))
 
 
 def find_tab(tabs: dict[str, list[list[Any]]], name: str) -> str | None:
     """The actual title of the tab that is `name` after normalisation, if any."""
-    for loose in (False, True):
-        wanted = _loose(name) if loose else header_key(name)
-        for title in tabs:
-            if (_loose(title) if loose else header_key(title)) == wanted:
-                return title
-    return None
+    return TabTitles(tabs).find(name)
 
 
 def lookalike_status_tabs(titles) -> list[str]:
     """Tabs the loose matching would take for the service's status tab, though not titled exactly so:
     officers' tabs, which the service leaves alone and reports."""
-    return [t for t in titles if t != schema.STATUS and find_tab({t: []}, schema.STATUS) is not None]
+    status = header_key(schema.STATUS)
+    found = []
+    for title in titles:
+        key = header_key(title)
+        if title != schema.STATUS and (key == status or _fold(key) == _fold(status)):
+            found.append(title)
+    return found
 
 
 def find_columns(header_row: list[Any], tab: schema.Tab) -> dict[str, int]:
+    """Index of each column of `tab` in `header_row` (the first header that matches, else the
+    first that matches loosely); columns not there are left out."""
+    return _find_columns(header_row, _header_keys(tab), {})
+
+
+def _find_columns(header_row: list[Any], wanted: tuple[tuple[str, str, str], ...], seen: dict) -> dict[str, int]:
+    exact: dict[str, int] = {}
+    loose: dict[str, int] = {}
+    for index, cell in enumerate(header_row):
+        if isinstance(cell, str):
+            key = _cell(cell, seen)
+            key = "" if key is _BLANK else key
+        else:
+            key = header_key(cell)
+        exact.setdefault(key, index)
+        loose.setdefault(_fold(key), index)
     found: dict[str, int] = {}
-    keys = [header_key(cell) for cell in header_row]
-    loose = [k.replace(" ", "").casefold() for k in keys]
-    for column in tab.columns:
-        for candidates, wanted in ((keys, header_key(column.header)), (loose, _loose(column.header))):
-            if wanted in candidates:
-                found[column.header] = candidates.index(wanted)
-                break
+    for header, key, folded in wanted:
+        index = exact.get(key, loose.get(folded))
+        if index is not None:
+            found[header] = index
     return found
+
+
+@functools.cache
+def _header_keys(tab: schema.Tab) -> tuple[tuple[str, str, str], ...]:
+    """(header, compared form, loose form) of each column of `tab`."""
+    return tuple((c.header, header_key(c.header), _loose(c.header)) for c in tab.columns)
 
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _DOC_ITEM = re.compile(r"^(?:ข้อ|ข\.)?\s*(\d+)\s*\.?$")
+_BEYOND_FLOAT = 2**1024  # float() of an int this large overflows
+_BLANK = object()  # a cell with nothing in it: None, NaN, or only spaces and invisible characters
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return normalise_text(str(value))
+def _text(cell: Any) -> str:
+    """A cell (as `_cell` gives it) as text: 3.0 reads "3"."""
+    if isinstance(cell, str):
+        return cell
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return normalise_text(str(cell))
+
+
+def _cell(value: Any, seen: dict[str, Any]) -> Any:
+    """A cell as the parser works on it: text normalised, _BLANK for a blank cell (None, NaN, or
+    nothing but spaces and invisible characters), any other value as it is. `seen` holds the texts
+    of the workbook normalised so far: about half of them repeat (sectors, roles, months, blanks)."""
+    if isinstance(value, str):
+        cell = seen.get(value)
+        if cell is None:
+            cell = seen[value] = normalise_text(value) or _BLANK
+        return cell
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return _BLANK
+    return value
+
+
+def _doc_item(cell: Any) -> int:
+    found = _DOC_ITEM.match(to_arabic_digits(_text(cell)))
+    try:
+        number = int(found.group(1)) if found else None
+    except ValueError:  # more digits than int() reads (4,300)
+        number = None
+    if number not in schema.DOCUMENT_ITEMS:
+        raise LookupError(cell)
+    return number
+
+
+def _number(cell: Any) -> float:
+    """An amount (งบประมาณ): a number cell, or text like "๑๒,๕๐๐ บาท"; no finite float is none."""
+    if isinstance(cell, int | float):
+        number = float(cell) if abs(cell) < _BEYOND_FLOAT else math.inf
+    else:
+        digits = to_arabic_digits(_text(cell)).replace(",", "").replace("บาท", "").strip()
+        if not _NUMBER.match(digits):
+            raise LookupError(cell)
+        number = float(digits)
+    if not math.isfinite(number):
+        raise LookupError(cell)
+    return number
+
+
+def _label(matcher: LabelMatcher, cell: Any) -> str:
+    match = matcher.match(_text(cell))
+    if match is None:
+        raise LookupError(cell)
+    return match
+
+
+class _Field(NamedTuple):
+    """A column found in a tab: its header, index, contract and how its cells are converted."""
+
+    header: str
+    index: int
+    column: schema.Column
+    convert: Callable[[Any], Any]
 
 
 class Parser:
@@ -77,11 +185,23 @@ class Parser:
             Kind.LEVEL: LabelMatcher([(lv, []) for lv in programme.assessment_levels], max_edits=1),
             Kind.CENTER_TYPE: LabelMatcher([(t.name, t.synonyms) for t in programme.center_types]),
         }
+        window = self.window
+        self.converters: dict[Kind, Callable[[Any], Any]] = {
+            **{kind: functools.partial(_label, matcher) for kind, matcher in self.matchers.items()},
+            Kind.DATE: lambda cell: parse_date(cell, window),
+            Kind.MONTH: lambda cell: parse_month(cell, window),
+            Kind.DOC_ITEM: _doc_item,
+            Kind.NUMBER: _number,
+        }
+        self.columns = {tab.name: {c.header: c for c in tab.columns} for tab in schema.TABS.values()}
+        self.header_keys = {tab.name: _header_keys(tab) for tab in schema.TABS.values()}
 
     def parse(self, raw: RawWorkbook, code: str, name: str) -> DistrictData:
         district = DistrictData(code=code, name=name, tables={})
+        titles = TabTitles(raw.tabs)
+        seen: dict[str, Any] = {}
         for tab in schema.TABS.values():
-            district.tables[tab.name] = self._parse_tab(raw, tab, district.findings)
+            district.tables[tab.name] = self._parse_tab(raw, titles.find(tab.name), tab, district.findings, seen)
         self._resolve_center_refs(district)
         for title in lookalike_status_tabs(raw.tabs):
             district.findings.append(
@@ -89,13 +209,15 @@ class Parser:
             )
         return district
 
-    def _parse_tab(self, raw: RawWorkbook, tab: schema.Tab, findings: list[Finding]) -> Table:
-        title = find_tab(raw.tabs, tab.name)
+    def _parse_tab(
+        self, raw: RawWorkbook, title: str | None, tab: schema.Tab, findings: list[Finding], seen: dict[str, Any]
+    ) -> Table:
         if title is None:
             findings.append(Finding("data.missing_tab", None, Status.INVALID, {"tab": tab.name}))
             return Table(tab.name, present=False)
         rows = raw.tabs[title]
-        table = Table(tab.name, present=True, columns=find_columns(rows[0] if rows else [], tab))
+        header_keys = self.header_keys[tab.name]
+        table = Table(tab.name, present=True, columns=_find_columns(rows[0] if rows else [], header_keys, seen))
         for column in tab.columns:
             if column.required and column.header not in table.columns:
                 findings.append(
@@ -107,67 +229,57 @@ class Parser:
                         [f"{tab.name}!1:1"],
                     )
                 )
-        for offset, row in enumerate(rows[1:], start=2):
-            cells = {h: (row[i] if i < len(row) else None) for h, i in table.columns.items()}
-            if all(is_blank(v) for v in cells.values()) or self._is_total_row(row):
+        fields = [self._field(tab, header, index) for header, index in table.columns.items()]
+        for offset, row in enumerate(itertools.islice(rows, 1, None), start=2):
+            width = len(row)
+            cells = [_cell(row[f.index] if f.index < width else None, seen) for f in fields]
+            if all(cell is _BLANK for cell in cells) or self._is_total_row(row, seen):
                 continue
             record = Record(row=offset, values={})
-            for header, value in cells.items():
-                record.values[header] = self._parse_cell(tab, table, header, value, offset, findings)
+            for field, cell in zip(fields, cells, strict=True):
+                record.values[field.header] = self._parse_cell(tab, field, cell, offset, findings)
             table.records.append(record)
         self._flag_duplicates(tab, table, findings)
         return table
 
-    def _is_total_row(self, row: list[Any]) -> bool:
-        first = next((v for v in row if not is_blank(v)), None)
-        return isinstance(first, str) and normalise_text(first).startswith(self.total_row_words or ("\0",))
+    def _field(self, tab: schema.Tab, header: str, index: int) -> _Field:
+        column = self.columns[tab.name][header]
+        return _Field(header, index, column, self.converters.get(column.kind, _text))
 
-    def _parse_cell(self, tab, table, header, value, row, findings) -> Any:
-        column = tab.column(header)
-        cell = a1(tab.name, table.columns[header], row)
-        if is_blank(value):
-            if column.required:
+    def _is_total_row(self, row: list[Any], seen: dict[str, Any]) -> bool:
+        """Whether the first filled cell of `row` starts with a total word (รวม)."""
+        for value in row:
+            first = _cell(value, seen)
+            if first is not _BLANK:
+                return isinstance(first, str) and first.startswith(self.total_row_words or ("\0",))
+        return False
+
+    def _parse_cell(self, tab: schema.Tab, field: _Field, cell: Any, row: int, findings: list[Finding]) -> Any:
+        """The parsed value of one cell (as `_cell` gives it), or None with a finding naming it."""
+        if cell is _BLANK:
+            if field.column.required:
                 findings.append(
-                    Finding("data.blank_required", None, Status.INVALID, {"tab": tab.name, "column": header}, [cell])
+                    Finding(
+                        "data.blank_required",
+                        None,
+                        Status.INVALID,
+                        {"tab": tab.name, "column": field.header},
+                        [a1(tab.name, field.index, row)],
+                    )
                 )
             return None
         try:
-            return self._convert(column.kind, value)
+            return field.convert(cell)
         except DateParseError as exc:
-            rule, details = "data.bad_date", {"value": _text(value), "reason": str(exc)}
+            rule, details = "data.bad_date", {"value": _text(cell), "reason": str(exc)}
         except LookupError:
             rule = {
                 Kind.SECTOR: "data.unknown_sector",
                 Kind.DIMENSION: "data.unknown_dimension",
-            }.get(column.kind, "data.bad_value")
-            details = {"value": _text(value), "column": header}
-        findings.append(Finding(rule, None, Status.INVALID, details, [cell]))
+            }.get(field.column.kind, "data.bad_value")
+            details = {"value": _text(cell), "column": field.header}
+        findings.append(Finding(rule, None, Status.INVALID, details, [a1(tab.name, field.index, row)]))
         return None
-
-    def _convert(self, kind: Kind, value: Any) -> Any:
-        if kind is Kind.DATE:
-            return parse_date(value, self.window)
-        if kind is Kind.MONTH:
-            return parse_month(value, self.window)
-        if kind in self.matchers:
-            match = self.matchers[kind].match(_text(value))
-            if match is None:
-                raise LookupError(value)
-            return match
-        text = _text(value)
-        if kind is Kind.DOC_ITEM:
-            found = _DOC_ITEM.match(to_arabic_digits(text))
-            if not found or int(found.group(1)) not in schema.DOCUMENT_ITEMS:
-                raise LookupError(value)
-            return int(found.group(1))
-        if kind is Kind.NUMBER:
-            if isinstance(value, int | float):
-                return float(value)
-            digits = to_arabic_digits(text).replace(",", "").replace("บาท", "").strip()
-            if not _NUMBER.match(digits):
-                raise LookupError(value)
-            return float(digits)
-        return text
 
     @staticmethod
     def _flag_duplicates(tab: schema.Tab, table: Table, findings: list[Finding]) -> None:
@@ -175,7 +287,7 @@ class Parser:
             return
         first_seen: dict[tuple, int] = {}
         for record in table.records:
-            key = tuple(_loose(record.values.get(h) or "") for h in tab.key)
+            key = tuple(_fold(record.values.get(h) or "") for h in tab.key)
             if not all(key):
                 continue
             if key in first_seen:
@@ -197,9 +309,9 @@ class Parser:
         for record in centers.records:
             code = record.values.get(schema.CENTER_CODE)
             if code:
-                known[_loose(code)] = code
+                known[_fold(code)] = code
                 if record.values.get(schema.CENTER_NAME):
-                    known.setdefault(_loose(record.values[schema.CENTER_NAME]), code)
+                    known.setdefault(_fold(record.values[schema.CENTER_NAME]), code)
         for tab, header in ((schema.NETWORK, schema.CENTER), (schema.PLAN, schema.CENTER_CODE)):
             table = district.tables[tab]
             if not table.has(header):
@@ -208,7 +320,7 @@ class Parser:
                 ref = record.values.get(header)
                 if ref is None:
                     continue
-                record.values[header] = known.get(_loose(ref))
+                record.values[header] = known.get(_fold(ref))
                 if record.values[header] is None:
                     district.findings.append(
                         Finding(

@@ -242,7 +242,7 @@ def run_sync(
     in the run history. When `stop` is set, the district in hand is finished and the run ends there
     (outcome.stopped), without memos or summary.
     """
-    backend = backend or open_backend(config)
+    backend = backend or open_backend(config, cache=True, dry_run=dry_run)
     options = dict(dry_run=dry_run, email=email, progress=progress, backend=backend, stop=stop, memo_kinds=memo_kinds)
     options["resend"] = resend
     if dry_run:

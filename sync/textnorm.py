@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from pythainlp.util import (
     arabic_digit_to_thai_digit,
@@ -17,20 +18,32 @@ from pythainlp.util import normalize as thai_normalize
 __all__ = ["LabelMatcher", "normalise_text", "to_arabic_digits", "to_thai_digits"]
 
 # ZWSP, ZWNJ, ZWJ, word joiner, BOM / ZWNBSP, soft hyphen, Mongolian vowel separator.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"))
-_WHITESPACE = re.compile(r"\s+")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
 # Nikhahit (+ tone marks) + sara aa, the decomposed way of typing sara am.
 _SPLIT_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]*)\u0e32")
+# Text without these needs neither the invisible-character nor the sara am step.
+_INVISIBLE_OR_NIKHAHIT = re.compile(f"[{_INVISIBLE_CHARS}\u0e4d]")
 _BRACKET_GROUP = re.compile(r"[(\[{（][^()\[\]{}（）]*[)\]}）]")
 _THAI = re.compile("[\u0e01-\u0e5b]")
+_THAI_BLOCK = re.compile("[\u0e00-\u0e7f]")
 _LATIN_LETTER = re.compile("[A-Za-z]")
 _PHAK = "ภาค"
 
 
 def normalise_text(value: str) -> str:
-    """NFC, no zero-width characters, sara am composed, all spaces one ASCII space, trimmed."""
-    text = _SPLIT_SARA_AM.sub("\\1\u0e33", value.translate(_INVISIBLE))
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    """NFC, no zero-width characters, sara am composed, all spaces one ASCII space, trimmed.
+
+    Called once for nearly every cell read, so each step runs only when the text needs it (ASCII
+    text needs none but the spaces).
+    """
+    if value.isascii():
+        return " ".join(value.split())
+    if _INVISIBLE_OR_NIKHAHIT.search(value):
+        value = value.translate(_INVISIBLE)
+        if "\u0e4d" in value:
+            value = _SPLIT_SARA_AM.sub("\\1\u0e33", value)
+    return " ".join(unicodedata.normalize("NFC", value).split())
 
 
 def to_arabic_digits(text: str) -> str:
@@ -58,7 +71,10 @@ def _strip_punct_edges(text: str) -> str:
 
 def _spaceless(text: str) -> str:
     """Normalised, Thai-normalised, Arabic digits, case-folded, all spaces removed."""
-    return thai_normalize(to_arabic_digits(normalise_text(text))).casefold().replace(" ", "")
+    text = to_arabic_digits(normalise_text(text))
+    if _THAI_BLOCK.search(text):  # pythainlp's rules change nothing else in normalised text
+        text = thai_normalize(text)
+    return text.casefold().replace(" ", "")
 
 
 def _drop_phak(text: str) -> str:
@@ -119,6 +135,42 @@ def _distance(a: str, b: str, limit: int) -> int:
     return min(previous[width], over)
 
 
+def _deletions(text: str, depth: int) -> set[str]:
+    """Every string `text` becomes with at most `depth` of its characters deleted (itself too)."""
+    found = frontier = {text}
+    for _ in range(depth):
+        frontier = {s[:i] + s[i + 1 :] for s in frontier for i in range(len(s))}
+        found = found | frontier
+    return found
+
+
+class _NearKeys:
+    """The keys a typed text may be within `depth` edits of, without measuring every key.
+
+    Keys are indexed by length and by every form they take with up to `depth` characters deleted:
+    two strings within that edit distance have lengths at most `depth` apart and share such a
+    form. For each text the cheaper way is taken: the keys of nearby lengths when they are few, else
+    those sharing a form (a long unknown text has hundreds of forms, a short typo dozens of keys).
+    """
+
+    def __init__(self, keys: Iterable[str], depth: int):
+        self.depth = depth
+        self.by_length: dict[int, list[str]] = {}
+        self.by_form: dict[str, set[str]] = {}
+        for key in keys:
+            self.by_length.setdefault(len(key), []).append(key)
+            for form in _deletions(key, depth):
+                self.by_form.setdefault(form, set()).add(key)
+
+    def candidates(self, typed: str) -> Iterable[str]:
+        size = len(typed)
+        nearby = [k for n in range(size - self.depth, size + self.depth + 1) for k in self.by_length.get(n, ())]
+        forms = sum(math.comb(size, i) for i in range(self.depth + 1))  # how many _deletions makes
+        if len(nearby) * size <= forms:  # measuring a key costs about as much as one form per character
+            return nearby
+        return {key for form in _deletions(typed, self.depth) for key in self.by_form.get(form, ())}
+
+
 def _abbreviates(pieces: list[str], key: str) -> bool:
     """Whether `key` is pieces[0] + something + pieces[1] + something ... + pieces[-1] (the dotted form)."""
     positions = {0}
@@ -154,6 +206,7 @@ class LabelMatcher:
                     self._loose.setdefault(loose, set()).add(name)
                     self._dotless.append((compact.replace(".", ""), name))
         self._cache: dict[str, str | None] = {}
+        self._near = [_NearKeys(index, self._max_edits) for index in (self._exact, self._loose)]
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -218,8 +271,9 @@ class LabelMatcher:
         if limit == 0:
             return set()
         best: dict[str, tuple[int, bool]] = {}
-        for typed, index in ((keys[0], self._exact), (keys[1], self._loose)):
-            for key, names in index.items():
+        for typed, index, near in ((keys[0], self._exact, self._near[0]), (keys[1], self._loose, self._near[1])):
+            for key in near.candidates(typed):
+                names = index[key]
                 d = _distance(typed, key, limit)
                 if d > limit:
                     continue

@@ -53,7 +53,10 @@ def _thmonth(value: Any, short: bool = True) -> str:
     return thai_month(year, month, short=short)
 
 
+@cache
 def environment(autoescape: bool = False) -> jinja2.Environment:
+    """The one jinja2 environment of the templates folder (per escaping mode): templates are
+    compiled once per process. Shared: add nothing to it."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=autoescape,
@@ -85,8 +88,56 @@ def _compiled(source: str) -> jinja2.Template:
     return environment().from_string(source)
 
 
+_RENDERED: dict[tuple, str] = {}
+_RENDERED_LIMIT = 20_000
+
+
+_IMMUTABLE = (str, int, float, type(None), dt.date, dt.time)  # bool is an int, datetime a date
+
+
+def _frozen(value: Any) -> Any:
+    """A key that tells apart every value a template could render differently (1, 1.0 and True
+    too); TypeError for anything but plain data (an object could change after it was remembered)."""
+    if isinstance(value, dict):
+        return dict, tuple((k, _frozen(v)) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return type(value), tuple(_frozen(v) for v in value)
+    if not isinstance(value, _IMMUTABLE):
+        raise TypeError(type(value).__name__)
+    return type(value), value
+
+
+_PLAIN = (str, int, type(None))  # exactly these types: equal values of them render alike
+
+
+def _key(source: str, values: dict[str, Any]) -> tuple:
+    """The memo key of a render. Most finding details hold only text, ints, None and lists of
+    these, and need no tagging: equal values of exactly these types are equal and of one type."""
+    parts = []
+    for name, value in values.items():
+        kind = type(value)
+        if kind in _PLAIN:
+            parts.append((name, value))
+        elif kind is list and all(type(v) in _PLAIN for v in value):
+            parts.append((name, list, tuple(value)))
+        else:
+            return source, _frozen(values), "tagged"
+    return source, tuple(parts)
+
+
 def render(source: str, **values: Any) -> str:
-    return _compiled(source).render(**values).strip()
+    """`source` rendered with `values`, stripped. The same text with the same values (a pending
+    month, a missing sector) is rendered by jinja2 once and then remembered."""
+    try:
+        key = _key(source, values)
+    except TypeError:
+        return _compiled(source).render(**values).strip()
+    text = _RENDERED.get(key)
+    if text is None:
+        if len(_RENDERED) >= _RENDERED_LIMIT:
+            _RENDERED.clear()
+        text = _RENDERED[key] = _compiled(source).render(**values).strip()
+    return text
 
 
 def moment(when: dt.datetime) -> str:

@@ -13,7 +13,6 @@ from sync.dates import (
     DateParseError,
     DateWindow,
     fiscal_window,
-    is_blank,
     parse_as_of,
     parse_date,
     parse_month,
@@ -257,7 +256,7 @@ def test_ambiguous_month():
         parse_month("12/67", DateWindow(date(1950, 1, 1), date(2100, 12, 31)))
 
 
-# --- parse_as_of, formatting, is_blank -------------------------------------------------------------
+# --- parse_as_of, formatting ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("text", ["2025-01-21", "2568-01-21", "21/01/2568", "๒๑ มกราคม ๒๕๖๘"])
@@ -278,24 +277,6 @@ def test_thai_date_and_month():
     assert thai_month(2024, 12) == "ธ.ค. ๒๕๖๗"
     assert thai_month(2024, 12, short=False) == "ธันวาคม ๒๕๖๗"
     assert thai_month(2024, 12, thai_digits=False) == "ธ.ค. 2567"
-
-
-@pytest.mark.parametrize(
-    ("value", "blank"),
-    [
-        (None, True),
-        ("", True),
-        ("   ", True),
-        ("\u200b\u00a0\ufeff\t", True),
-        (float("nan"), True),
-        ("x", False),
-        (0, False),
-        (0.0, False),
-        (DEC20, False),
-    ],
-)
-def test_is_blank(value, blank):
-    assert is_blank(value) is blank
 
 
 # --- properties ----------------------------------------------------------------------------------

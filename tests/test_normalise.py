@@ -2,7 +2,12 @@
 
 import datetime as dt
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sync.model import Status
+from sync.normalise import find_tab, lookalike_status_tabs
+from sync.schema import STATUS
 from tests.conftest import parse
 
 COMMITTEE = "คณะทำงานขับเคลื่อน"
@@ -110,3 +115,19 @@ def test_a_total_row_under_the_data_is_not_data(config):
     data = parse({"แผนพัฒนา 5P": rows}, config)
     assert [r.row for r in data.table("แผนพัฒนา 5P").records] == [2]
     assert not [f for f in data.findings if f.rule == "data.blank_required"]
+
+
+@given(st.lists(st.text(alphabet="สถานะ (อัตโนมัติ)AaSs \u200b\u00a0\tำํา", max_size=20), max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_lookalike_status_tabs_are_those_the_tab_matching_takes_for_it(titles):
+    expected = [t for t in titles if t != STATUS and find_tab({t: []}, STATUS) is not None]
+    assert lookalike_status_tabs(titles) == expected
+    assert lookalike_status_tabs([STATUS, "สถานะ(อัตโนมัติ)", " สถานะ  (อัตโนมัติ)"]) == ["สถานะ(อัตโนมัติ)", " สถานะ  (อัตโนมัติ)"]
+
+
+def test_a_row_of_blank_cells_is_no_row_and_zero_is_a_value(config):
+    blank = [None, "", "   ", "\u200b\u00a0\ufeff\t", float("nan")]
+    rows = [["ข้อ", "วันที่ส่ง", "เลขที่หนังสือ"], *[[b, b, b] for b in blank], [0, 0.0, dt.date(2024, 12, 20)]]
+    data = parse({"ส่งเอกสารจังหวัด": rows}, config)
+    assert [r.row for r in data.table("ส่งเอกสารจังหวัด").records] == [7]
+    assert {f.rule for f in data.findings if f.cells == ["ส่งเอกสารจังหวัด!A7"]} == {"data.bad_value"}

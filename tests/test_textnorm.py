@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import unicodedata
 from pathlib import Path
@@ -10,8 +11,17 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pythainlp.util import normalize as thai_normalize
 
-from sync.textnorm import LabelMatcher, normalise_text, to_arabic_digits, to_thai_digits
+from sync.textnorm import (
+    LabelMatcher,
+    _allowed_edits,
+    _distance,
+    _keys,
+    normalise_text,
+    to_arabic_digits,
+    to_thai_digits,
+)
 
 PROGRAMME_YAML = Path(__file__).resolve().parents[1] / "config" / "programme.yaml"
 
@@ -74,6 +84,29 @@ def test_normalise_text_is_idempotent(text):
     assert normalise_text(once) == once
     assert once == once.strip()
     assert "  " not in once
+
+
+def _normalise_by_definition(text: str) -> str:
+    """normalise_text spelt out step by step, every step on every text."""
+    text = text.translate(dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")))
+    text = re.sub("\u0e4d([\u0e48-\u0e4b]*)\u0e32", "\\1\u0e33", text)
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+# What cells hold: Thai letters, vowels and tone marks (nikhahit, sara aa, sara am), invisible
+# characters, every kind of space, combining Latin, digits of both scripts; and anything at all.
+_CELL_TEXT = st.text(
+    alphabet=st.sampled_from(
+        "กขคนมาำ\u0e4d\u0e32\u0e48\u0e49\u0e4a\u0e4b\u0e31\u0e34\u0e38ะเแ๐๑๙09aZé\u0301e\u0308"
+        "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e \u00a0\t\n\r\u3000\u2003\u2028\x1c\x85.-/(ภาค)"
+    )
+)
+
+
+@given(st.one_of(_CELL_TEXT, st.text()))
+@settings(max_examples=2000, deadline=None)
+def test_normalise_text_skips_only_steps_that_change_nothing(text):
+    assert normalise_text(text) == _normalise_by_definition(text)
 
 
 def test_digits_both_ways():
@@ -281,3 +314,56 @@ def test_match_never_raises(sectors, text):
 def test_match_never_raises_on_thai_like_text(sectors, text):
     result = sectors.match(text)
     assert result is None or result in sectors.labels
+
+
+# --- LabelMatcher: the index of near keys --------------------------------------------------------
+
+
+def _nearest_by_scanning(matcher: LabelMatcher, keys: tuple[str, str]) -> set[str]:
+    """What LabelMatcher._nearest finds, measuring every key (as it did before the index)."""
+    limit = matcher._max_edits
+    best: dict[str, tuple[int, bool]] = {}
+    for typed, index in ((keys[0], matcher._exact), (keys[1], matcher._loose)):
+        for key, names in index.items():
+            d = _distance(typed, key, limit)
+            if d > limit:
+                continue
+            within = d <= _allowed_edits(min(len(typed), len(key)), limit)
+            for name in names:
+                known = best.get(name, (limit + 1, False))
+                if d < known[0] or (d == known[0] and within):
+                    best[name] = (d, within)
+    if not limit or not best:
+        return set()
+    closest = min(d for d, _ in best.values())
+    winners = {name for name, (d, _) in best.items() if d == closest}
+    return set() if len(winners) == 1 and not best[next(iter(winners))][1] else winners
+
+
+@st.composite
+def _typo(draw, programme) -> str:
+    """A configured name or synonym with up to three characters inserted, deleted or replaced."""
+    words = [w for g in ("sectors", "dimensions") for e in programme[g] for w in (e["name"], *e["synonyms"])]
+    text = draw(st.sampled_from(words + programme["roles"]))
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, len(text)))
+        char = draw(st.sampled_from("กขคงภาคเอนัิี่้ ํา.PN1"))
+        text = draw(st.sampled_from([text[:at] + char + text[at:], text[:at] + text[at + 1 :],
+                                     text[:at] + char + text[at + 1 :]]))
+    return text
+
+
+@given(st.data())
+@settings(max_examples=400, deadline=None)
+def test_the_near_key_index_finds_what_a_full_scan_finds(programme, sectors, dimensions, roles, data):
+    typed = data.draw(_typo(programme))
+    for matcher in (sectors, dimensions, roles):
+        keys = _keys(typed)
+        assert matcher._nearest(keys) == _nearest_by_scanning(matcher, keys)
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters=[chr(c) for c in range(0x0E00, 0x0E80)])))
+@settings(max_examples=500, deadline=None)
+def test_pythainlp_normalize_changes_no_normalised_text_without_thai(text):
+    text = normalise_text(text)
+    assert thai_normalize(text) == text

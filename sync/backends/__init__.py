@@ -35,11 +35,17 @@ class Backend(Protocol):
     def write_summary(self, sheets: list[Sheet]) -> str: ...
 
 
-def open_backend(config: Config) -> Backend:
+def open_backend(config: Config, *, cache: bool = False, dry_run: bool = False) -> Backend:
+    """The configured backend. `cache`: keep parsed workbooks in the state folder (sync/cache.py;
+    the xlsx backend), only looked up in a dry run."""
     if config.backend.kind == "google":
         from sync.backends.google import GoogleBackend
 
         return GoogleBackend(config)
     from sync.backends.xlsx import XlsxBackend
 
-    return XlsxBackend(config)
+    if not cache:
+        return XlsxBackend(config)
+    from sync.cache import ParsedCache
+
+    return XlsxBackend(config, ParsedCache(config.outputs.state, config.programme, write=not dry_run))

@@ -14,6 +14,7 @@ import io
 import logging
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import olefile
 from python_calamine import CalamineWorkbook
@@ -22,7 +23,6 @@ from sync.atomic import atomic_write
 from sync.backends import SourceUnreadable, WriteConflict
 from sync.backends.xlsx_folder import READ_ONLY, REFUSED, WorkbookFolder
 from sync.backends.xlsx_package import PackageError, write_tab
-from sync.backends.xlsx_summary import write_workbook
 from sync.config import Config, ConfigError, District
 from sync.model import RawWorkbook
 from sync.outputs.sheet import Sheet
@@ -31,6 +31,9 @@ from sync.texts import texts
 log = logging.getLogger("khoknongna.xlsx")
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .xls, or an encrypted .xlsx
+
+if TYPE_CHECKING:
+    from sync.cache import ParsedCache
 
 
 def _fingerprint(data: bytes) -> str:
@@ -75,9 +78,10 @@ def _check_format(path: Path, data: bytes) -> None:
 
 
 class XlsxBackend:
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, cache: ParsedCache | None = None):
         self.folder = WorkbookFolder(Path(config.backend.workbooks))
         self.summary_path = Path(config.outputs.summary) if config.outputs.summary else None
+        self.cache = cache  # workbooks as last read and parsed (a sync), or None (a check)
 
     @property
     def location(self) -> str:
@@ -90,11 +94,20 @@ class XlsxBackend:
 
     def read(self, district: District) -> RawWorkbook:
         path = self.locate(district)
-        data = _read_bytes(path)
+        if self.cache is not None:
+            return self.cache.read(path, district, _read_bytes, self._from_bytes)
+        return self._from_bytes(path, _read_bytes(path))
+
+    def _from_bytes(self, path: Path, data: bytes, known: dict[str, list[list]] | None = None) -> RawWorkbook:
+        """The workbook in `data`; the tabs in `known` are taken as they are there, not read again."""
         _check_format(path, data)
+        known = known or {}
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            tabs = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
+            tabs = {
+                name: known[name] if name in known else book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                for name in book.sheet_names
+            }
         except Exception as exc:  # calamine raises several types for damaged files
             raise SourceUnreadable(f"{path}: not a readable {path.suffix} workbook ({exc})") from exc
         return RawWorkbook(source=str(path), tabs=tabs, fingerprint=_fingerprint(data), link=path.resolve().as_uri())
@@ -120,9 +133,13 @@ class XlsxBackend:
         except PackageError as exc:
             raise WriteConflict(f"{path}: status not written: {exc}") from exc
         atomic_write(path, lambda handle: handle.write(new), before_replace=unchanged)
+        if self.cache is not None:
+            self.cache.written(Path(raw.source), raw, new, _read_bytes, self._from_bytes)
 
     def write_summary(self, sheets: list[Sheet]) -> str:
         if self.summary_path is None:
             raise ConfigError("outputs.summary: not set, so the provincial summary has nowhere to go")
+        from sync.backends.xlsx_summary import write_workbook  # openpyxl: a check never needs it
+
         write_workbook(self.summary_path, sheets)
         return str(self.summary_path)
