@@ -22,24 +22,7 @@ from tests.faults.catalogue import CATALOGUE
 from tests.faults.model import Result
 from tests.faults.runner import closing_line, main, run_fault
 
-# Faults whose fix has not reached main yet (another branch of issue 11, or its owner): expected to fail
-# until it lands (then the test passes; remove the fault from here so that it stays fixed).
-AWAITING = {
-    "data.item_number_4301_digits": "the 4,301-digit ข้อ fix",
-}
-
-
-def _case(fault):
-    if fault.id in AWAITING:
-        return pytest.param(fault, id=fault.id, marks=pytest.mark.xfail(reason=f"awaits {AWAITING[fault.id]}"))
-    return pytest.param(fault, id=fault.id)
-
-
-FAST = [_case(fault) for fault in CATALOGUE if not fault.slow]
-
-
-def test_every_awaited_fault_is_in_the_catalogue():
-    assert set(AWAITING) <= {fault.id for fault in CATALOGUE}
+FAST = [pytest.param(fault, id=fault.id) for fault in CATALOGUE if not fault.slow]
 
 
 @pytest.fixture(scope="module")
