@@ -15,7 +15,7 @@ def _unreadable(district: DistrictData, table, record) -> Finding | None:
 
 
 def check(district: DistrictData, ctx: Context) -> list[Finding]:
-    if cause := district.blocker(CENTERS, CENTER_CODE):
+    if cause := district.blocker(CENTERS, CENTER_CODE, ASSESSED_ON, ASSESSMENT):
         return [blocked(RULE, cause, centers=0, unassessed=[])]
     table = district.table(CENTERS)
     centers = [r for r in table.records if r.values.get(CENTER_CODE)]

@@ -219,7 +219,7 @@ class Parser:
         header_keys = self.header_keys[tab.name]
         table = Table(tab.name, present=True, columns=_find_columns(rows[0] if rows else [], header_keys, seen))
         for column in tab.columns:
-            if column.required and column.header not in table.columns:
+            if column.needed and column.header not in table.columns:
                 findings.append(
                     Finding(
                         "data.missing_column",

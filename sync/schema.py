@@ -27,6 +27,12 @@ class Column:
     header: str
     kind: Kind = Kind.TEXT
     required: bool = True
+    for_item: int | None = None  # required only for this item's check ("for item 4" in DOMAIN.md §4)
+
+    @property
+    def needed(self) -> bool:
+        """A missing column of this header is a data finding."""
+        return self.required or self.for_item is not None
 
 
 @dataclass(frozen=True)
@@ -111,8 +117,8 @@ TABS: dict[str, Tab] = {
                 Column(CENTER_NAME),
                 Column(CENTER_TYPE, Kind.CENTER_TYPE),
                 Column("ตำบล", required=False),
-                Column(ASSESSED_ON, Kind.DATE, required=False),
-                Column(ASSESSMENT, Kind.LEVEL, required=False),
+                Column(ASSESSED_ON, Kind.DATE, required=False, for_item=4),
+                Column(ASSESSMENT, Kind.LEVEL, required=False, for_item=4),
             ),
             key=(CENTER_CODE,),
         ),

@@ -117,3 +117,21 @@ def test_the_report_with_causes_matches_the_schema(config):
     claims_overdue = dict(caused[0], status="overdue")
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**report, "districts": [{**report["districts"][0], "findings": [claims_overdue]}]}, SCHEMA)
+
+
+@pytest.mark.parametrize("column", ["วันที่ประเมิน", "ผลการประเมิน"])
+def test_a_centres_tab_without_an_assessment_column_cannot_be_checked_for_item_4_not_every_centre_unassessed(
+    config, column
+):
+    tabs = compliant_tabs()
+    header = tabs["ศูนย์เรียนรู้"][0]
+    at = header.index(column)
+    tabs["ศูนย์เรียนรู้"] = [row[:at] + row[at + 1 :] for row in tabs["ศูนย์เรียนรู้"]]
+    result = check(config, tabs)
+    [missing] = [f for f in result.findings if f.rule == "data.missing_column"]
+    assert missing.details == {"tab": "ศูนย์เรียนรู้", "column": column}
+    [assessed] = [f for f in result.findings if f.rule == "centers.assessed"]
+    assert assessed.status is Status.INVALID and assessed.cause is missing
+    assert open_lines(result) == [((4,), Status.INVALID, f"ตรวจข้อ ๔ ไม่ได้: แท็บ ศูนย์เรียนรู้ ไม่มีคอลัมน์ {column}")]
+    # the other items that read the centres tab do not need the assessment columns
+    assert all(f.status is Status.OK for f in result.findings if f.rule in ("network.members", "plan.coverage"))

@@ -58,7 +58,7 @@ def test_thousands_of_bad_values_give_ten_lines_and_the_rest_counted(config):
 def test_long_lists_in_rule_messages_are_cut_and_counted(config):
     tabs = compliant_tabs()
     centers = [[f"CLM-{i:04d}-" + "ข" * 300, f"ศูนย์ {i}", "CLM"] for i in range(2_000)]
-    tabs["ศูนย์เรียนรู้"] = [["รหัสศูนย์", "ชื่อศูนย์", "ประเภท"], *centers]
+    tabs["ศูนย์เรียนรู้"] = [["รหัสศูนย์", "ชื่อศูนย์", "ประเภท", "วันที่ประเมิน", "ผลการประเมิน"], *centers]
     result = check(config, tabs)
     assessed = next(f for f in result.findings if f.rule == "centers.assessed")
     assert len(assessed.details["unassessed"]) == 2_000

@@ -136,7 +136,7 @@ class Layout:
             if tab is None:
                 continue
             requests.append(header_format(sheet_id, width=len(rows[0]) if rows else 0))
-            missing = [c.header for c in tab.columns if c.required and c.header not in columns]
+            missing = [c.header for c in tab.columns if c.needed and c.header not in columns]
             if missing:
                 outcome.notes.append(f"{title}: no column {', '.join(missing)} (the check reports it)")
             for header, column in columns.items():

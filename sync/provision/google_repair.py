@@ -152,7 +152,7 @@ class Repair:
             else:
                 columns = find_columns(sheet.header, tab)
                 second = sheet.second
-                missing = [c.header for c in tab.columns if c.required and c.header not in columns]
+                missing = [c.header for c in tab.columns if c.needed and c.header not in columns]
                 if missing:
                     outcome.notes.append(f"{title}: no column {', '.join(missing)} (the check reports it)")
             for header, column in columns.items():

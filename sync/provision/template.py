@@ -41,6 +41,7 @@ class TemplateColumn:
     header: str
     kind: Kind
     required: bool
+    for_item: int | None  # required only for this item's check
     choices: tuple[str, ...]  # the drop-down's values; empty: no drop-down
     width: float
 
@@ -83,6 +84,7 @@ def contract_tabs(programme: Programme) -> list[TemplateTab]:
                     c.header,
                     c.kind,
                     c.required,
+                    c.for_item,
                     tuple(lists.get(c.kind, ())) if c.kind in LIST_KINDS else (),
                     max(WIDTHS[c.kind], len(c.header) + 4),
                 )

@@ -157,7 +157,13 @@ class XlsxProvisioner:
         for tab in self.tabs:
             for i, column in enumerate(tab.columns):
                 accepted = render(t["accepted"][column.kind.value], values=list(column.choices), **values)
-                required = t["required"] if column.required else t["optional"]
+                required = (
+                    t["required"]
+                    if column.required
+                    else render(t["required_for"], item=column.for_item)
+                    if column.for_item
+                    else t["optional"]
+                )
                 rows.append([tab.name if i == 0 else "", column.header, required, accepted])
                 if i == 0:
                     styles[(len(rows) - 1, 0)] = "bold"
