@@ -94,8 +94,8 @@ def columns(headers: list[str], rows: list[list[str | Text]], right: frozenset[i
 
 def summary_table(report: Report) -> Text:
     title = Text.assemble((f"as of {report.as_of.isoformat()} (fiscal year {report.fiscal_year})", "italic"), "\n")
-    rows = [[d.code, d.name, _status(d.status), str(len(d.open_findings))] for d in report.districts]
-    return title + columns(["district", "name", "status", "open findings"], rows, right=frozenset({3}))
+    rows = [[d.code, d.name, _status(d.status), str(len(d.needs_action)), str(len(d.late))] for d in report.districts]
+    return title + columns(["district", "name", "status", "needs action", "late"], rows, right=frozenset({3, 4}))
 
 
 def show_findings(report: Report) -> None:

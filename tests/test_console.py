@@ -32,10 +32,11 @@ def test_the_summary_table_has_a_row_per_district_with_its_status(demo):
     args = ["check", "--config", demo, "--as-of", "2025-01-21"]
     lines = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False).stdout.splitlines()
     assert lines[0] == "as of 2025-01-21 (fiscal year 2568)"
-    assert lines[1].split() == ["district", "name", "status", "open", "findings"]
+    assert lines[1].split() == ["district", "name", "status", "needs", "action", "late"]
     rows = {line.split()[0]: line.split() for line in lines[3:20]}
-    assert rows["5701"][2:] == ["ok", "(ผ่าน)", "0"]
-    assert rows["5702"][2:] == ["incomplete", "(ยังไม่ครบ)", "5"]
+    assert rows["5701"][2:] == ["ok", "(ผ่าน)", "0", "0"]
+    # causes to act on (as the status tab and summary count them), and the report sent late apart
+    assert rows["5702"][2:] == ["incomplete", "(ยังไม่ครบ)", "4", "1"]
     assert len(rows) == 17
 
 
