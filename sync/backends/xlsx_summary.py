@@ -4,6 +4,7 @@ summary is a workbook of its own; the status tab is a sheet of a district workbo
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
@@ -72,19 +74,27 @@ def fill_sheet(ws: Worksheet, sheet: Sheet) -> None:
     for r0, c0, r1, c1 in sheet.merges:
         ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
     width = max((len(row) for row in sheet.rows), default=0)
+    # A sheet has a handful of looks: each is made once and its style record copied to the cells that
+    # share it (setting font, fill and alignment objects per cell costs a style lookup each time).
+    looks: dict[tuple, StyleArray] = {}
     for r in range(len(sheet.rows)):
         for c in range(width):
             cell = ws.cell(r + 1, c + 1)
             if isinstance(cell, MergedCell):
                 continue
             style = sheet.styles.get((r, c))
-            cell.font = _font(sheet, style)
-            cell.alignment = centred if isinstance(cell.value, int | float) else wrap
-            if style == "header":
-                cell.fill = _HEADER_FILL
-            elif isinstance(style, Status):
-                cell.fill = _FILLS[style]
-            elif style == "link":
+            look = (style, isinstance(cell.value, int | float), cell.number_format)
+            if (made := looks.get(look)) is not None:
+                cell._style = copy(made)
+            else:
+                cell.font = _font(sheet, style)
+                cell.alignment = centred if isinstance(cell.value, int | float) else wrap
+                if style == "header":
+                    cell.fill = _HEADER_FILL
+                elif isinstance(style, Status):
+                    cell.fill = _FILLS[style]
+                looks[look] = copy(cell._style)
+            if style == "link":
                 cell.hyperlink = sheet.links.get((r, c), cell.value)
     for c, width in enumerate(sheet.widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
