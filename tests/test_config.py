@@ -180,3 +180,14 @@ def test_the_commands_answer_a_hostile_config_with_exit_2_and_the_file(tmp_path,
         assert result.exit_code == 2, (command, result.output)
         assert result.stdout == "" and result.stderr.startswith(f"configuration error: {extra}: ")
         assert says in result.stderr and len(result.stderr) < 1000
+
+
+def test_the_libyaml_fast_path_reads_every_shipped_file_as_the_checked_loader_does(monkeypatch):
+    from sync import yamlfile
+
+    files = sorted(CONFIG_DIR.glob("*.yaml"))
+    assert yamlfile._CLoader is not None, "PyYAML without libyaml: every file takes the checked way"
+    fast = {f: yamlfile.read_yaml(f) for f in files if yamlfile._plainly_safe(f.read_text("utf-8"))}
+    assert len(fast) == len(files)  # plain files: no alias, shallow
+    monkeypatch.setattr(yamlfile, "_CLoader", None)
+    assert fast == {f: yamlfile.read_yaml(f) for f in files}
