@@ -9,7 +9,6 @@ import gc
 import sys
 
 try:
-    import json
     import logging
     import os
     import sqlite3
@@ -22,6 +21,7 @@ try:
     from sync.config import MAX_AGE_MINUTES, ConfigError, load_config
     from sync.dates import DateParseError, parse_as_of
     from sync.delivery.line.cli import line_group
+    from sync.jsontext import pretty
     from sync.pipeline import check_all, run_sync, select_districts
     from sync.preflight import check_folders, programme_warning
     from sync.service.lock import LockBusy, run_lock
@@ -156,7 +156,7 @@ def check(config_path, workbooks, codes, as_of, fmt, explain_what):
         click.echo(f"check failed: {exc}", err=True)
         sys.exit(1)
     if fmt == "json":
-        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        click.echo(pretty(report.as_json()))
     else:
         console.out.print(console.summary_table(report))
         console.show_findings(report)
@@ -372,7 +372,7 @@ def config_show(config_path, fmt):
     config, _ = _setup(config_path, None, ())
     data = effective(config)
     if fmt == "json":
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(pretty(data))
     else:
         import yaml
 
@@ -496,7 +496,7 @@ def history_command(config_path, limit, fmt):
     config, _ = _setup(config_path, None, ())
     runs = _runs(config, limit) or []
     if fmt == "json":
-        click.echo(json.dumps([_run_json(r) for r in runs], ensure_ascii=False, indent=2))
+        click.echo(pretty([_run_json(r) for r in runs]))
     elif not runs:
         click.echo(f"no run recorded yet in {config.outputs.state}")
     else:
