@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from dataclasses import dataclass, field
@@ -172,9 +173,21 @@ def _em(c: str) -> float:
     return _EM["other"]
 
 
+class _Widths(dict):
+    """The width of each character met so far, in em."""
+
+    def __missing__(self, c: str) -> float:
+        self[c] = width = _em(c)
+        return width
+
+
+_WIDTHS = _Widths()
+
+
+@functools.lru_cache(maxsize=16_384)  # a summary repeats its labels, names and dates thousands of times
 def text_em(text: str) -> float:
     """The width of one line of `text` in em (ems of its font size)."""
-    return sum(_em(c) for c in text)
+    return sum(map(_WIDTHS.__getitem__, text))
 
 
 def lines_needed(text: Any, width: float, size: float) -> int:
