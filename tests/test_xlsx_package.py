@@ -235,3 +235,53 @@ def test_kill_9_during_the_write_leaves_the_old_file_or_the_new_one(config_path,
     leftovers = list(workbook.parent.glob(".*.tmp"))
     XlsxBackend(config).read(config.district("5702"))  # a leftover temporary file is no workbook
     assert all(p.name.startswith(f".{workbook.name}.") for p in leftovers)
+
+
+class _Stream(io.RawIOBase):
+    """An output zipfile cannot seek in: it writes each member's sizes in a data descriptor after it."""
+
+    def __init__(self):
+        self.data = bytearray()
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        self.data += b
+        return len(b)
+
+
+def _stored(data: bytes) -> dict[str, bytes]:
+    """Each member as stored: its compressed bytes, with its CRC and sizes."""
+    import struct
+    import zipfile
+
+    stored = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for info in z.infolist():
+            header = data[info.header_offset : info.header_offset + zipfile.sizeFileHeader]
+            fields = struct.unpack(zipfile.structFileHeader, header)
+            start = info.header_offset + zipfile.sizeFileHeader + fields[10] + fields[11]
+            stored[info.filename] = b"%d:%d:" % (info.CRC, info.file_size) + data[start : start + info.compress_size]
+    return stored
+
+
+@pytest.mark.parametrize("descriptors", [False, True], ids=["plain", "data-descriptors"])
+def test_unchanged_members_are_copied_as_stored_never_recompressed(tmp_path, descriptors):
+    import zipfile
+
+    data = officer.build(tmp_path / "5702.xlsx").read_bytes()
+    if descriptors:  # as a streaming writer stores them
+        stream = _Stream()
+        with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                zout.writestr(info.filename, zin.read(info), compresslevel=1)
+        data = bytes(stream.data)
+        assert all(i.flag_bits & 0x08 for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    new = write_tab(data, Sheet(title=STATUS, rows=[["สถานะ"]]))
+    with zipfile.ZipFile(io.BytesIO(new)) as z:
+        assert z.testzip() is None  # every member's CRC checks
+    before, after = _stored(data), _stored(new)
+    same = {n for n in before if n not in INDEX_PARTS | {"xl/styles.xml"}}
+    assert same and all(after[n] == before[n] for n in same)
+    assert CalamineWorkbook.from_filelike(io.BytesIO(new)).get_sheet_by_name(STATUS).to_python() == [["สถานะ"]]

@@ -13,8 +13,10 @@ is never touched. All XML is built and edited with lxml.
 
 from __future__ import annotations
 
+import copy
 import io
 import posixpath
+import struct
 import zipfile
 from collections.abc import Iterable
 
@@ -36,6 +38,8 @@ RELS_TYPE = "application/vnd.openxmlformats-package.relationships+xml"
 CONTENT_TYPES = "[Content_Types].xml"
 APP = "docProps/app.xml"
 PRINT_TITLES = "_xlnm.Print_Titles"
+_DATA_DESCRIPTOR = 0x08  # general purpose flag: CRC and sizes in a record after the data
+_DESCRIPTOR_SIGNATURE = b"PK\x07\x08"
 # The workbook part's children that come before definedNames (ECMA-376 Part 1, CT_Workbook).
 BEFORE_DEFINED_NAMES = (
     "fileVersion",
@@ -103,13 +107,42 @@ class Package:
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as zout:
             for name, info in self.infos.items():
-                data = self.changed.get(name, None) if name in self.changed else self.zip.read(name)
-                if data is not None:
+                if name not in self.changed:
+                    self._copy_raw(info, zout)
+                elif (data := self.changed[name]) is not None:
                     zout.writestr(_copy_info(info), data)
             for name, data in self.changed.items():
                 if name not in self.infos and data is not None:
                     zout.writestr(_new_info(name), data)
         return out.getvalue()
+
+    def _copy_raw(self, info: zipfile.ZipInfo, zout: zipfile.ZipFile) -> None:
+        """Copy a member as it is stored, compressed bytes and local header included: nothing is
+        inflated or deflated again (that was most of the writer's time), and the member comes out
+        byte for byte as the officer's program wrote it."""
+        source = self.zip.fp
+        source.seek(info.header_offset)
+        header = source.read(zipfile.sizeFileHeader)
+        if len(header) != zipfile.sizeFileHeader or header[:4] != zipfile.stringFileHeader:
+            raise PackageError(f"member {info.filename}: bad local header")
+        fields = struct.unpack(zipfile.structFileHeader, header)
+        names = source.read(fields[zipfile._FH_FILENAME_LENGTH] + fields[zipfile._FH_EXTRA_FIELD_LENGTH])
+        data = source.read(info.compress_size)
+        descriptor = b""
+        if info.flag_bits & _DATA_DESCRIPTOR:  # CRC and sizes follow the data
+            signed = source.read(4) == _DESCRIPTOR_SIGNATURE
+            zip64 = info.file_size > zipfile.ZIP64_LIMIT or info.compress_size > zipfile.ZIP64_LIMIT
+            source.seek(-4, io.SEEK_CUR)
+            descriptor = source.read((4 if signed else 0) + (20 if zip64 else 12))
+        if len(data) != info.compress_size:
+            raise PackageError(f"member {info.filename}: cut short")
+        copied = copy.copy(info)
+        copied.header_offset = zout.fp.tell()
+        zout.fp.write(header + names + data + descriptor)
+        zout.filelist.append(copied)
+        zout.NameToInfo[copied.filename] = copied
+        zout.start_dir = zout.fp.tell()  # where the central directory goes, as zipfile's own writes keep it
+        zout._didModify = True
 
 
 def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
