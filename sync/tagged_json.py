@@ -87,6 +87,15 @@ def _fields(value: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     return fields
 
 
+_AS_THEY_ARE = frozenset({str, int, float, bool, type(None)})  # JSON gives these back as the same type
+
+
+def _column(values: list[Any]) -> list[Any]:
+    """A column's values as JSON data: most columns hold only text and numbers, which need no
+    tagging (their types are looked at in C, not value by value in Python)."""
+    return values if set(map(type, values)) <= _AS_THEY_ARE else [_plain(v) for v in values]
+
+
 _RECORD_MORE = any(f.name not in ("row", "values") for f in dataclasses.fields(Record))
 
 
@@ -96,7 +105,7 @@ def _table(table: Table) -> dict:
     data = {"$": "Table", **_fields(table, skip=("records",))}
     data["rows"] = [r.row for r in records]
     if all(r.values.keys() == table.columns.keys() for r in records):
-        data["cells"] = {h: [_plain(r.values[h]) for r in records] for h in headers}
+        data["cells"] = {h: _column([r.values[h] for r in records]) for h in headers}
     else:  # not one value per column: record by record
         data["values"] = [_plain(r.values) for r in records]
     if _RECORD_MORE:
