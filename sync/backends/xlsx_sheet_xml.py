@@ -76,14 +76,15 @@ def _serial(value: dt.date) -> float:
     return (value - SERIAL_EPOCH.date()).days
 
 
-def _format(sheet: Sheet, r: int, c: int, value: Any) -> CellFormat:
-    style = sheet.styles.get((r, c))
-    cell = NAMED.get(style, BASE) if style is not None else BASE
+def _number_format(value: Any) -> int:
     if isinstance(value, dt.datetime) and (value.hour or value.minute or value.second):
-        return CellFormat(**{**cell.__dict__, "number_format": DATE_TIME})
-    if isinstance(value, dt.date):
-        return CellFormat(**{**cell.__dict__, "number_format": DATE})
-    return cell
+        return DATE_TIME
+    return DATE if isinstance(value, dt.date) else 0
+
+
+def _format(style: Any, number_format: int) -> CellFormat:
+    cell = NAMED.get(style, BASE) if style is not None else BASE
+    return CellFormat(**{**cell.__dict__, "number_format": number_format}) if number_format else cell
 
 
 def _value(cell: etree._Element, value: Any) -> None:
@@ -125,6 +126,7 @@ def render(sheet: Sheet, styles: Styles, *, protect: bool) -> Rendered:
     data = etree.SubElement(ws, q("sheetData"))
     links: list[tuple[str, str]] = []  # (cell, target)
     rows: dict[int, list[int]] = {}
+    indices: dict[tuple[Any, int], str] = {}  # (named style, number format): the cell's style index
     for r, c in sorted(cells):
         rows.setdefault(r, []).append(c)
     for r in sorted(set(rows) | set(sheet.row_heights)):
@@ -134,7 +136,10 @@ def render(sheet: Sheet, styles: Styles, *, protect: bool) -> Rendered:
         for c in rows.get(r, []):
             value = cells[(r, c)]
             ref = f"{column_letter(c)}{r + 1}"
-            cell = etree.SubElement(row, q("c"), r=ref, s=str(styles.index(_format(sheet, r, c, value))))
+            look = (sheet.styles.get((r, c)), _number_format(value))
+            if (index := indices.get(look)) is None:
+                index = indices[look] = str(styles.index(_format(*look)))
+            cell = etree.SubElement(row, q("c"), r=ref, s=index)
             if value is not None:
                 _value(cell, value)
             if sheet.styles.get((r, c)) == "link":
