@@ -53,9 +53,9 @@ class CellFormat:
 
 def _key(element: etree._Element) -> tuple:
     """An element's content, whatever prefixes and attribute order the file uses."""
-    attributes = tuple(sorted((etree.QName(k).localname, v) for k, v in element.attrib.items()))
+    attributes = tuple(sorted((k.rpartition("}")[2], v) for k, v in element.attrib.items()))
     children = tuple(_key(c) for c in element if isinstance(c.tag, str))
-    return etree.QName(element).localname, attributes, children
+    return element.tag.rpartition("}")[2], attributes, children
 
 
 class Styles:
@@ -68,7 +68,8 @@ class Styles:
         self.created = xml is None
         self.changed = self.created
         self.font = font
-        self._known: dict[str, dict[tuple, int]] = {}
+        self._known: dict[str, dict[tuple, int]] = {}  # members of a collection by content: their index
+        self._counts: dict[str, int] = {}  # members of a collection
         self._by_format: dict[CellFormat, int] = {}
 
     def index(self, cell: CellFormat) -> int:
@@ -144,19 +145,21 @@ class Styles:
 
     def _find_or_add(self, collection: str, element: etree._Element) -> int:
         parent = self._collection(collection)
-        if collection not in self._known:
+        known = self._known.get(collection)
+        if known is None:
             members = [c for c in parent if isinstance(c.tag, str)]
-            self._known[collection] = {}
+            known = self._known[collection] = {}
             for i, member in enumerate(members):
-                self._known[collection].setdefault(_key(member), i)
+                known.setdefault(_key(member), i)
+            self._counts[collection] = len(members)
         key = _key(element)
-        if key not in self._known[collection]:
+        if key not in known:
             parent.append(copy.deepcopy(element))
-            count = sum(1 for c in parent if isinstance(c.tag, str))
+            count = self._counts[collection] = self._counts[collection] + 1
             parent.set("count", str(count))
-            self._known[collection][key] = count - 1
+            known[key] = count - 1
             self.changed = True
-        return self._known[collection][key]
+        return known[key]
 
 
 def _number(value: float) -> str:
