@@ -192,9 +192,14 @@ def text_em(text: str) -> float:
 
 def lines_needed(text: Any, width: float, size: float) -> int:
     """How many lines `text` takes, wrapped in a column `width` units wide at `size` points."""
+    return _lines(_text(text), width, size)
+
+
+@functools.lru_cache(maxsize=16_384)  # every status tab has the same notes, headers and labels
+def _lines(text: str, width: float, size: float) -> int:
     line_px = max(width * UNIT_PX * FILL, 1.0)
     size_px = size * PT_PX
-    return sum(max(1, math.ceil(text_em(part) * size_px / line_px)) for part in _text(text).split("\n"))
+    return sum(max(1, math.ceil(text_em(part) * size_px / line_px)) for part in text.split("\n"))
 
 
 def line_height(size: float) -> float:
@@ -211,15 +216,19 @@ def fit_row_heights(sheet: Sheet) -> None:
     }
     hidden = {(r, c) for r0, c0, r1, c1 in sheet.merges for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
     hidden -= set(spans)
+    widths = [(1, _width(sheet, c)) for c in range(max(map(len, sheet.rows), default=0))]
+    heights = {size: line_height(size), size + TITLE_STEP: line_height(size + TITLE_STEP)}
+    styles = sheet.styles
     for r, row in enumerate(sheet.rows):
-        needed = line_height(size)
+        needed = heights[size]
         for c, value in enumerate(row):
-            if (r, c) in hidden or _text(value) == "":
+            text = _text(value)
+            if text == "" or (r, c) in hidden:
                 continue
-            cell_size = size + TITLE_STEP if sheet.styles.get((r, c)) == "title" else size
-            rows, width = spans.get((r, c), (1, _width(sheet, c)))
-            lines = math.ceil(lines_needed(value, width, cell_size) / rows)
-            needed = max(needed, lines * line_height(cell_size))
+            cell_size = size + TITLE_STEP if styles.get((r, c)) == "title" else size
+            rows, width = spans.get((r, c)) or widths[c]
+            lines = math.ceil(_lines(text, width, cell_size) / rows)
+            needed = max(needed, lines * heights[cell_size])
         sheet.row_heights[r] = round(needed + PADDING_PT, 1)
 
 
