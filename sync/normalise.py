@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import operator
 import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -74,10 +75,19 @@ def lookalike_status_tabs(titles) -> list[str]:
 def find_columns(header_row: list[Any], tab: schema.Tab) -> dict[str, int]:
     """Index of each column of `tab` in `header_row` (the first header that matches, else the
     first that matches loosely); columns not there are left out."""
-    return _find_columns(header_row, _header_keys(tab), {})
+    return _find_columns(header_row, _header_keys(tab), _Texts())
 
 
-def _find_columns(header_row: list[Any], wanted: tuple[tuple[str, str, str], ...], seen: dict) -> dict[str, int]:
+class _Texts(dict):
+    """The texts of one workbook as the parser works on them (`_cell`), each normalised once:
+    about half of them repeat (sectors, roles, months, blanks)."""
+
+    def __missing__(self, text: str) -> Any:
+        self[text] = cell = normalise_text(text) or _BLANK
+        return cell
+
+
+def _find_columns(header_row: list[Any], wanted: tuple[tuple[str, str, str], ...], seen: _Texts) -> dict[str, int]:
     exact: dict[str, int] = {}
     loose: dict[str, int] = {}
     for index, cell in enumerate(header_row):
@@ -117,15 +127,11 @@ def _text(cell: Any) -> str:
     return normalise_text(str(cell))
 
 
-def _cell(value: Any, seen: dict[str, Any]) -> Any:
+def _cell(value: Any, seen: _Texts) -> Any:
     """A cell as the parser works on it: text normalised, _BLANK for a blank cell (None, NaN, or
-    nothing but spaces and invisible characters), any other value as it is. `seen` holds the texts
-    of the workbook normalised so far: about half of them repeat (sectors, roles, months, blanks)."""
+    nothing but spaces and invisible characters), any other value as it is."""
     if isinstance(value, str):
-        cell = seen.get(value)
-        if cell is None:
-            cell = seen[value] = normalise_text(value) or _BLANK
-        return cell
+        return seen[value]
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return _BLANK
     return value
@@ -170,6 +176,7 @@ class _Field(NamedTuple):
     index: int
     column: schema.Column
     convert: Callable[[Any], Any]
+    plain: bool  # text taken as it is (a text column)
 
 
 class Parser:
@@ -199,7 +206,7 @@ class Parser:
     def parse(self, raw: RawWorkbook, code: str, name: str) -> DistrictData:
         district = DistrictData(code=code, name=name, tables={})
         titles = TabTitles(raw.tabs)
-        seen: dict[str, Any] = {}
+        seen = _Texts()
         for tab in schema.TABS.values():
             district.tables[tab.name] = self._parse_tab(raw, titles.find(tab.name), tab, district.findings, seen)
         self._resolve_center_refs(district)
@@ -210,7 +217,7 @@ class Parser:
         return district
 
     def _parse_tab(
-        self, raw: RawWorkbook, title: str | None, tab: schema.Tab, findings: list[Finding], seen: dict[str, Any]
+        self, raw: RawWorkbook, title: str | None, tab: schema.Tab, findings: list[Finding], seen: _Texts
     ) -> Table:
         if title is None:
             findings.append(Finding("data.missing_tab", None, Status.INVALID, {"tab": tab.name}))
@@ -230,23 +237,35 @@ class Parser:
                     )
                 )
         fields = [self._field(tab, header, index) for header, index in table.columns.items()]
-        for offset, row in enumerate(itertools.islice(rows, 1, None), start=2):
-            width = len(row)
-            cells = [_cell(row[f.index] if f.index < width else None, seen) for f in fields]
-            if all(cell is _BLANK for cell in cells) or self._is_total_row(row, seen):
-                continue
-            record = Record(row=offset, values={})
-            for field, cell in zip(fields, cells, strict=True):
-                record.values[field.header] = self._parse_cell(tab, field, cell, offset, findings)
-            table.records.append(record)
+        if fields:
+            # The hot loop of a check: the cells of the found columns picked in C, text looked up in
+            # `seen` without a call, a text column's normalised text taken as it is.
+            indices = [f.index for f in fields]
+            pick = operator.itemgetter(*indices)
+            single, need = len(fields) == 1, max(indices) + 1
+            for offset, row in enumerate(itertools.islice(rows, 1, None), start=2):
+                if len(row) < need:
+                    row = [*row, *itertools.repeat(None, need - len(row))]
+                picked = (pick(row),) if single else pick(row)
+                cells = [seen[v] if v.__class__ is str else _cell(v, seen) for v in picked]
+                if cells.count(_BLANK) == len(cells) or self._is_total_row(row, seen):
+                    continue
+                values = {}
+                for field, cell in zip(fields, cells):
+                    if field.plain and cell.__class__ is str:
+                        values[field.header] = cell
+                    else:
+                        values[field.header] = self._parse_cell(tab, field, cell, offset, findings)
+                table.records.append(Record(row=offset, values=values))
         self._flag_duplicates(tab, table, findings)
         return table
 
     def _field(self, tab: schema.Tab, header: str, index: int) -> _Field:
         column = self.columns[tab.name][header]
-        return _Field(header, index, column, self.converters.get(column.kind, _text))
+        convert = self.converters.get(column.kind, _text)
+        return _Field(header, index, column, convert, convert is _text)
 
-    def _is_total_row(self, row: list[Any], seen: dict[str, Any]) -> bool:
+    def _is_total_row(self, row: list[Any], seen: _Texts) -> bool:
         """Whether the first filled cell of `row` starts with a total word (รวม)."""
         for value in row:
             first = _cell(value, seen)
