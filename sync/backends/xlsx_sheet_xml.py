@@ -87,18 +87,21 @@ def _format(style: Any, number_format: int) -> CellFormat:
     return CellFormat(**{**cell.__dict__, "number_format": number_format}) if number_format else cell
 
 
+_ROW, _C, _V, _IS, _T = q("row"), q("c"), q("v"), q("is"), q("t")
+
+
 def _value(cell: etree._Element, value: Any) -> None:
     if isinstance(value, bool):
         cell.set("t", "b")
-        etree.SubElement(cell, q("v")).text = "1" if value else "0"
+        etree.SubElement(cell, _V).text = "1" if value else "0"
     elif isinstance(value, int | float) and not (isinstance(value, float) and not math.isfinite(value)):
-        etree.SubElement(cell, q("v")).text = repr(value) if isinstance(value, float) else str(value)
+        etree.SubElement(cell, _V).text = repr(value) if isinstance(value, float) else str(value)
     elif isinstance(value, dt.date):
-        etree.SubElement(cell, q("v")).text = repr(float(_serial(value))).removesuffix(".0")
+        etree.SubElement(cell, _V).text = repr(float(_serial(value))).removesuffix(".0")
     else:
         text = _ESCAPE_LIKE.sub(r"_x005F_\1", cell_text(str(value)))
         cell.set("t", "inlineStr")
-        t = etree.SubElement(etree.SubElement(cell, q("is")), q("t"))
+        t = etree.SubElement(etree.SubElement(cell, _IS), _T)
         t.text = text
         if text != text.strip() or "\n" in text:
             t.set(XML_SPACE, "preserve")
@@ -129,17 +132,18 @@ def render(sheet: Sheet, styles: Styles, *, protect: bool) -> Rendered:
     indices: dict[tuple[Any, int], str] = {}  # (named style, number format): the cell's style index
     for r, c in sorted(cells):
         rows.setdefault(r, []).append(c)
+    letters = [column_letter(c) for c in range(last_col + 1)]
     for r in sorted(set(rows) | set(sheet.row_heights)):
-        row = etree.SubElement(data, q("row"), r=str(r + 1))
+        row = etree.SubElement(data, _ROW, r=str(r + 1))
         if r in sheet.row_heights:
             row.attrib.update({"ht": _num(sheet.row_heights[r]), "customHeight": "1"})
         for c in rows.get(r, []):
             value = cells[(r, c)]
-            ref = f"{column_letter(c)}{r + 1}"
+            ref = f"{letters[c]}{r + 1}"
             look = (sheet.styles.get((r, c)), _number_format(value))
             if (index := indices.get(look)) is None:
                 index = indices[look] = str(styles.index(_format(*look)))
-            cell = etree.SubElement(row, q("c"), r=ref, s=index)
+            cell = etree.SubElement(row, _C, r=ref, s=index)
             if value is not None:
                 _value(cell, value)
             if sheet.styles.get((r, c)) == "link":

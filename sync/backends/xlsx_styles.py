@@ -7,7 +7,6 @@ included) and appended only when missing. A workbook written twice keeps one cop
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 from lxml import etree
@@ -56,6 +55,21 @@ def _key(element: etree._Element) -> tuple:
     attributes = tuple(sorted((k.rpartition("}")[2], v) for k, v in element.attrib.items()))
     children = tuple(_key(c) for c in element if isinstance(c.tag, str))
     return element.tag.rpartition("}")[2], attributes, children
+
+
+_KNOWN_KEYS: dict[bytes, tuple] = {}  # an element's key by its XML: workbooks made alike share their styles
+_KNOWN_KEYS_MAX = 20_000
+
+
+def _cached_key(element: etree._Element) -> tuple:
+    """`_key(element)`, remembered by the element's XML (serialised in C) for the rest of the run."""
+    xml = etree.tostring(element, with_tail=False)
+    key = _KNOWN_KEYS.get(xml)
+    if key is None:
+        key = _key(element)
+        if len(_KNOWN_KEYS) < _KNOWN_KEYS_MAX:
+            _KNOWN_KEYS[xml] = key
+    return key
 
 
 class Styles:
@@ -150,11 +164,11 @@ class Styles:
             members = [c for c in parent if isinstance(c.tag, str)]
             known = self._known[collection] = {}
             for i, member in enumerate(members):
-                known.setdefault(_key(member), i)
+                known.setdefault(_cached_key(member), i)
             self._counts[collection] = len(members)
-        key = _key(element)
+        key = _cached_key(element)
         if key not in known:
-            parent.append(copy.deepcopy(element))
+            parent.append(element)  # made for this lookup: nothing else holds it
             count = self._counts[collection] = self._counts[collection] + 1
             parent.set("count", str(count))
             known[key] = count - 1
