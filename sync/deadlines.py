@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
-
-import holidays
+from typing import TYPE_CHECKING
 
 from sync.config import Deadlines
 from sync.model import Status
 
+if TYPE_CHECKING:
+    import holidays
+
 
 @cache
 def _thai_holidays(year: int) -> holidays.HolidayBase:
+    import holidays  # loads every country's calendar (30 ms): only when a working day is asked for
+
     return holidays.country_holidays("TH", years=[year])
 
 

@@ -251,7 +251,7 @@ class Parser:
                 if cells.count(_BLANK) == len(cells) or self._is_total_row(row, seen):
                     continue
                 values = {}
-                for field, cell in zip(fields, cells):
+                for field, cell in zip(fields, cells, strict=True):
                     if field.plain and cell.__class__ is str:
                         values[field.header] = cell
                     else:
