@@ -13,7 +13,9 @@ parser; the rules still run, with the day's date. An entry is found by the workb
 
 After the service writes a workbook's status tab, the entry follows the new file: once the file is
 seen to hold the bytes written, only its status tab is read (the zip-level writer changes nothing
-else, sync/backends/xlsx_package.py). Entries belong to one version of the parsing code and of the
+else, sync/backends/xlsx_package.py). The entry of a workbook just read is held in memory (a few
+dozen at most) until its status write is known, so that each entry is written once; the rest are
+written when the run ends (a run that crashes only leaves them to be read again). Entries belong to one version of the parsing code and of the
 programme configuration; others are dropped, and so are those of files no longer there. A cache
 that cannot be opened or written is left out of the run with a warning: it only ever saves time.
 """
@@ -62,6 +64,7 @@ Loader = Callable[[Path], bytes]  # the backend's read of a file (its errors say
 Reader = Callable[[Path, bytes, dict[str, list[list[Any]]] | None], RawWorkbook]
 _SETTLED_NS = 2_000_000_000  # a file changed less recently than this is trusted by its stamp
 _SHARED = {"check_same_thread": False}  # one connection for the run's threads, used under ParsedCache.lock
+_PENDING = 32  # entries held until their workbook's status write is known (a sync writes right behind its reads)
 
 
 class Stamp(NamedTuple):
@@ -88,6 +91,15 @@ class ParsedCache:
         self.lock = threading.Lock()  # reads and status writes may run in threads of their own
         self.db = self._connect()
         self._read: dict[Path, str] = {}  # sha256 of each workbook this run read, by path
+        # Entries of workbooks just read, not yet stored: when the run then writes the workbook's status,
+        # only the entry that follows the new file is stored (one write of each entry, not two).
+        self._pending: dict[Path, Entry] = {}
+
+    def flush(self) -> None:
+        """Store the entries still held (the end of a run)."""
+        with self.lock:
+            while self._pending:
+                self._store(*self._pending.popitem())
 
     def _connect(self) -> sqlite3.Connection | None:
         """The cache database; a damaged one is made anew (it only ever saves time); None when
@@ -148,7 +160,7 @@ class ParsedCache:
         if entry is not None and entry.sha256 == digest:
             hit = self._decoded(entry, district)
             if hit is not None:
-                self._put(path, entry._replace(stamp=stamp))
+                self._hold(path, entry._replace(stamp=stamp))
                 return hit
         raw = reader(path, data, None)
         kept = self._decoded(entry, district) if entry is not None else None
@@ -164,22 +176,31 @@ class ParsedCache:
         """After the service wrote `written` over the workbook read as `raw` (at `path`), changing
         only its status tab: the entry follows the new file, once the file is seen to hold exactly
         those bytes (else an officer saved it since, and the next read parses it)."""
-        entry = self._entry(path)
+        with self.lock:
+            held = self._pending.pop(path, None)
+        entry = held or self._entry(path)
         if entry is None or entry.sha256 != self._read.get(path):
             return  # not kept when this run read it
         try:
             stamp, data = _loaded(path, load)
             if data != written:
-                return
-            new = reader(path, data, _officer_tabs(raw))  # only the status tab is read again
+                new = None
+            else:
+                new = reader(path, data, _officer_tabs(raw))  # only the status tab is read again
         except SourceUnreadable as exc:  # the next sync reads it again and says what is wrong
             log.warning("parsed-tables cache: %s not read back after writing: %s", path, exc)
+            new = None
+        if new is None:  # an officer saved it since: the entry of what this run read stays
+            if held is not None:
+                self._put(path, held)
             return
-        self._keep(path, stamp, hashlib.sha256(data).hexdigest(), new, entry.parsed)
+        self._keep(path, stamp, hashlib.sha256(data).hexdigest(), new, entry.parsed, hold=False)
 
     # --- storage -------------------------------------------------------------------------------
     def _entry(self, path: Path) -> Entry | None:
         with self.lock:
+            if path in self._pending:
+                return self._pending[path]
             if self.db is None:
                 return None
             try:
@@ -206,24 +227,44 @@ class ParsedCache:
         raw.parsed.code, raw.parsed.name = district.code, district.name
         return raw
 
-    def _keep(self, path: Path, stamp: Stamp | None, digest: str, raw: RawWorkbook, parsed: str | None) -> None:
+    def _keep(
+        self, path: Path, stamp: Stamp | None, digest: str, raw: RawWorkbook, parsed: str | None, *, hold: bool = True
+    ) -> None:
+        """Keep the entry of `raw`: stored now, or (`hold`, a workbook just read) held until its
+        status write is known."""
         if parsed is not None and self.db is not None and self.write:
             read = _encoded(raw, encode_workbook)
             if read is not None:
-                self._put(path, Entry(stamp, digest, read, parsed))
+                entry = Entry(stamp, digest, read, parsed)
+                if hold:
+                    self._hold(path, entry)
+                else:
+                    self._put(path, entry)
+
+    def _hold(self, path: Path, entry: Entry) -> None:
+        with self.lock:
+            self._pending.pop(path, None)
+            self._pending[path] = entry
+            while len(self._pending) > _PENDING:  # the oldest, whose status was not written, are stored
+                oldest = next(iter(self._pending))
+                self._store(oldest, self._pending.pop(oldest))
 
     def _put(self, path: Path, entry: Entry) -> None:
-        stamp = entry.stamp or (None,) * 4
         with self.lock:
-            if self.db is None or not self.write:
-                return
-            try:
-                self.db.execute(
-                    "INSERT OR REPLACE INTO workbooks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (str(path), self.version, *stamp, entry.sha256, entry.raw, entry.parsed),
-                )
-            except sqlite3.Error as exc:
-                self._drop(exc)
+            self._store(path, entry)
+
+    def _store(self, path: Path, entry: Entry) -> None:
+        """Write one entry (holding the lock)."""
+        if self.db is None or not self.write:
+            return
+        stamp = entry.stamp or (None,) * 4
+        try:
+            self.db.execute(
+                "INSERT OR REPLACE INTO workbooks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (str(path), self.version, *stamp, entry.sha256, entry.raw, entry.parsed),
+            )
+        except sqlite3.Error as exc:
+            self._drop(exc)
 
     def _drop(self, exc: Exception) -> None:
         """Leave the cache out of the rest of the run (holding the lock)."""

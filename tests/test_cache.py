@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sync.backends.xlsx
+import sync.cache
 from sync.backends import open_backend
 from sync.cache import FILE
 from sync.checker import Checker
@@ -65,6 +66,28 @@ def test_an_unchanged_workbook_is_neither_read_nor_parsed_again(demo, reads):
     later = sync_report(config, dt.date(2025, 2, 25))  # the rules run with the day's date
     assert reads.opened == 17  # status tabs rewritten for the new day, and read back
     assert later == check_report(config, dt.date(2025, 2, 25)) != first
+
+
+@pytest.mark.parametrize("held", [1, 100])
+def test_an_entry_is_held_until_its_status_write_and_stored_once(demo, reads, monkeypatch, held):
+    """With room to hold them, each workbook's entry is stored once, after its status write; with
+    none (held=1, entries pushed out before their write), stored twice but as right."""
+    monkeypatch.setattr(sync.cache, "_PENDING", held)
+    stores = []
+    store = sync.cache.ParsedCache._store
+    monkeypatch.setattr(
+        sync.cache.ParsedCache, "_store", lambda self, path, entry: (stores.append(path), store(self, path, entry))
+    )
+    config = load_config(demo)
+    for day in (AS_OF, dt.date(2025, 2, 25)):  # every status tab written
+        stores.clear()
+        reads.opened = 0
+        report = sync_report(config, day)
+        assert reads.opened == (17 + 17 if day == AS_OF else 17)  # read (first time), and read back
+        assert len(set(stores)) == 17 and (len(stores) == 17 if held == 100 else len(stores) <= 34)
+        assert report == check_report(config, day)
+    reads.opened = 0
+    assert sync_report(config, dt.date(2025, 2, 25)) == report and reads.opened == 0  # unchanged: none read
 
 
 def test_an_officers_edit_is_read_at_the_next_sync(demo, reads):

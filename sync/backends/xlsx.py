@@ -88,6 +88,11 @@ class XlsxBackend:
         """Where the status tabs are written, for the operator."""
         return str(self.folder.folder)
 
+    def finish_run(self) -> None:
+        """Store what the parsed-tables cache still holds."""
+        if self.cache is not None:
+            self.cache.flush()
+
     def locate(self, district: District) -> Path:
         """The district's workbook (the folder is listed once, on the first call)."""
         return self.folder.locate(district)
