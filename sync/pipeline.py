@@ -11,13 +11,12 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sync import clock
 from sync.backends import Backend, BackendUnavailable, SourceUnreadable, WriteConflict, WriteFailed, open_backend
 from sync.checker import Checker, DistrictResult, Report
 from sync.config import Config, District
-from sync.delivery.email import Delivery, deliver
-from sync.delivery.line.channel import deliver_line
 from sync.delivery.line.outcome import LineDelivery, history_notes
 from sync.model import RawWorkbook
 from sync.outputs.sheet import same_content
@@ -28,6 +27,9 @@ from sync.schema import STATUS
 from sync.service.history import FAILED, OK, STOPPED, History, Run
 from sync.service.lock import remove_leftovers, run_lock
 from sync.texts import moment
+
+if TYPE_CHECKING:
+    from sync.delivery.email import Delivery
 
 log = logging.getLogger("khoknongna")
 
@@ -314,6 +316,9 @@ def _run_sync(
 
     whole_province = len(districts) == len(config.districts)
     if email:  # the reminder policy, the ledger, then SMTP or the outbox (sync/delivery/email.py)
+        from sync.delivery.email import deliver  # memos and LINE: loaded only by a run that sends
+        from sync.delivery.line.channel import deliver_line
+
         outcome.delivery = deliver(
             config,
             report,
