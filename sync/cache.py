@@ -15,8 +15,10 @@ After the service writes a workbook's status tab, the entry follows the new file
 seen to hold the bytes written, only its status tab is read (the zip-level writer changes nothing
 else, sync/backends/xlsx_package.py). The entry of a workbook just read is held in memory (a few
 dozen at most) until its status write is known, so that each entry is written once; the rest are
-written when the run ends (a run that crashes only leaves them to be read again). Entries belong to one version of the parsing code and of the
-programme configuration; others are dropped, and so are those of files no longer there. A cache
+written when the run ends (a run that crashes only leaves them to be read again).
+
+Entries belong to one version of the parsing code and of the programme configuration; others are
+dropped, and so are those of files no longer there. A cache
 that cannot be opened or written is left out of the run with a warning: it only ever saves time.
 """
 
