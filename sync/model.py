@@ -167,10 +167,10 @@ class Table:
         return a1(self.tab, self.columns[header], record.row)
 
     def column_range(self, header: str) -> str:
-        """The column's data cells in A1 form, e.g. `คณะทำงานขับเคลื่อน!D2:D14`."""
+        """The column's data cells in A1 form, e.g. `คณะทำงานขับเคลื่อน!D2:D14` (one cell: `…!D2`)."""
         letter = column_letter(self.columns[header])
         last = max((r.row for r in self.records), default=2)
-        return f"{self.tab}!{letter}2:{letter}{last}"
+        return f"{self.tab}!{letter}2" if last <= 2 else f"{self.tab}!{letter}2:{letter}{last}"
 
 
 @dataclass
