@@ -191,3 +191,14 @@ def test_the_libyaml_fast_path_reads_every_shipped_file_as_the_checked_loader_do
     assert len(fast) == len(files)  # plain files: no alias, shallow
     monkeypatch.setattr(yamlfile, "_CLoader", None)
     assert fast == {f: yamlfile.read_yaml(f) for f in files}
+
+
+def test_a_plain_file_past_the_node_budget_still_takes_the_checked_way(tmp_path, monkeypatch):
+    from sync import yamlfile
+
+    monkeypatch.setattr(yamlfile, "MAX_NODES", 5)
+    path = tmp_path / "big.yaml"
+    path.write_text("values: [1, 2, 3, 4, 5, 6, 7]\n", encoding="utf-8")
+    assert not yamlfile._plainly_safe(path.read_text("utf-8"))
+    with pytest.raises(yamlfile.YamlRefused, match="more than 5 values"):
+        yamlfile.read_yaml(path)
