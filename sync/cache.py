@@ -18,8 +18,8 @@ dozen at most) until its status write is known, so that each entry is written on
 written when the run ends (a run that crashes only leaves them to be read again).
 
 Entries belong to one version of the parsing code and of the programme configuration; others are
-dropped, and so are those of files no longer there. A cache
-that cannot be opened or written is left out of the run with a warning: it only ever saves time.
+dropped, and so are those of files no longer there. A cache that cannot be opened or written is
+left out of the run with a warning: it only ever saves time.
 """
 
 from __future__ import annotations
@@ -181,8 +181,10 @@ class ParsedCache:
         with self.lock:
             held = self._pending.pop(path, None)
         entry = held or self._entry(path)
-        if entry is None or entry.sha256 != self._read.get(path):
-            return  # not kept when this run read it
+        if entry is None or entry.sha256 != self._read.get(path):  # not kept when this run read it
+            if held is not None:
+                self._put(path, held)
+            return
         try:
             stamp, data = _loaded(path, load)
             if data != written:
