@@ -301,8 +301,9 @@ def _run_sync(
         log.error("status of district %s not written", item[0].code, exc_info=exc)
         _status_failed(outcome, item[0], exc)
 
-    # Each district's status is written as soon as it is checked, while the next ones are read.
-    workers = 0 if dry_run else max(1, int(getattr(backend, "parallel", 1)))
+    # Each district's status is written as soon as it is checked; where a write waits on the network,
+    # in threads of its own (`backend.write_behind`) while the next districts are read.
+    workers = 0 if dry_run else int(getattr(backend, "write_behind", 1))
     with WriteBehind(write, failed, workers) as writer:
         for district, result in check_each(config, as_of, districts, backend, progress, stop):
             report.districts.append(result)

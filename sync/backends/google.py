@@ -223,6 +223,11 @@ class GoogleBackend:
         """How many requests may usefully be in flight: one per service account."""
         return len(getattr(self.http, "sessions", [None]))
 
+    @property
+    def write_behind(self) -> int:
+        """Status writes in flight while the next districts are read (each waits on the network)."""
+        return self.parallel
+
     def _whom(self) -> str:
         return self.client_email or "the service account's client_email"
 
