@@ -13,6 +13,7 @@ is never touched. All XML is built and edited with lxml.
 
 from __future__ import annotations
 
+import copy
 import io
 import posixpath
 import struct
@@ -135,26 +136,13 @@ class Package:
             descriptor = source.read((4 if signed else 0) + (20 if zip64 else 12))
         if len(data) != info.compress_size:
             raise PackageError(f"member {info.filename}: cut short")
-        copied = _clone(info)
+        copied = copy.copy(info)
         copied.header_offset = zout.fp.tell()
         zout.fp.write(header + names + data + descriptor)
         zout.filelist.append(copied)
         zout.NameToInfo[copied.filename] = copied
         zout.start_dir = zout.fp.tell()  # where the central directory goes, as zipfile's own writes keep it
         zout._didModify = True
-
-
-def _clone(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    """A copy of a member's record, field by field (copy.copy goes through pickling's reduce, a
-    tenth of the writer's time)."""
-    copied = zipfile.ZipInfo.__new__(zipfile.ZipInfo)
-    for name in zipfile.ZipInfo.__slots__:
-        if (value := getattr(info, name, _UNSET)) is not _UNSET:
-            setattr(copied, name, value)
-    return copied
-
-
-_UNSET = object()
 
 
 def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:

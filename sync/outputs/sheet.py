@@ -190,13 +190,9 @@ def text_em(text: str) -> float:
     return sum(map(_WIDTHS.__getitem__, text))
 
 
-def lines_needed(text: Any, width: float, size: float) -> int:
-    """How many lines `text` takes, wrapped in a column `width` units wide at `size` points."""
-    return _lines(_text(text), width, size)
-
-
 @functools.lru_cache(maxsize=16_384)  # every status tab has the same notes, headers and labels
-def _lines(text: str, width: float, size: float) -> int:
+def lines_needed(text: str, width: float, size: float) -> int:
+    """How many lines `text` takes, wrapped in a column `width` units wide at `size` points."""
     line_px = max(width * UNIT_PX * FILL, 1.0)
     size_px = size * PT_PX
     return sum(max(1, math.ceil(text_em(part) * size_px / line_px)) for part in text.split("\n"))
@@ -227,7 +223,7 @@ def fit_row_heights(sheet: Sheet) -> None:
                 continue
             cell_size = size + TITLE_STEP if styles.get((r, c)) == "title" else size
             rows, width = spans.get((r, c)) or widths[c]
-            lines = math.ceil(_lines(text, width, cell_size) / rows)
+            lines = math.ceil(lines_needed(text, width, cell_size) / rows)
             needed = max(needed, lines * heights[cell_size])
         sheet.row_heights[r] = round(needed + PADDING_PT, 1)
 
