@@ -304,3 +304,20 @@ def test_init_from_xlsx_for_google_needs_no_summary_file(tmp_path, demo_master):
                         "--district", "5702", "--dry-run")
         assert result.exit_code == 0, result.output
         assert "5702 เวียงชัย: would create" in result.output
+
+
+CHECK_LOADS_NOT = ("openpyxl", "weasyprint", "docx", "linebot", "holidays", "sync.delivery.email", "sync.cache")
+
+
+def test_check_loads_nothing_it_does_not_use(demo):
+    """`check` writes nothing and sends nothing: the writers, the memo and LINE code, the holiday
+    calendars and the parsed-tables cache stay unloaded (issue 13: imports were 6-7% of a check)."""
+    probe = (
+        "import sys, runpy\n"
+        f"sys.argv = ['cli.py', 'check', '--config', {str(demo)!r}, '--as-of', '2025-01-21', '--format', 'json']\n"
+        "try:\n    runpy.run_path('cli.py', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        f"print([m for m in {CHECK_LOADS_NOT!r} if m in sys.modules], file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert json.loads(done.stdout)["districts"], done.stderr  # the check ran
+    assert done.stderr.strip().splitlines()[-1] == "[]"
