@@ -238,27 +238,36 @@ class Parser:
                 )
         fields = [self._field(tab, header, index) for header, index in table.columns.items()]
         if fields:
-            # The hot loop of a check: the cells of the found columns picked in C, text looked up in
-            # `seen` without a call, a text column's normalised text taken as it is.
-            indices = [f.index for f in fields]
-            pick = operator.itemgetter(*indices)
-            single, need = len(fields) == 1, max(indices) + 1
-            for offset, row in enumerate(itertools.islice(rows, 1, None), start=2):
-                if len(row) < need:
-                    row = [*row, *itertools.repeat(None, need - len(row))]
-                picked = (pick(row),) if single else pick(row)
-                cells = [seen[v] if v.__class__ is str else _cell(v, seen) for v in picked]
-                if cells.count(_BLANK) == len(cells) or self._is_total_row(row, seen):
-                    continue
-                values = {}
-                for field, cell in zip(fields, cells, strict=True):
-                    if field.plain and cell.__class__ is str:
-                        values[field.header] = cell
-                    else:
-                        values[field.header] = self._parse_cell(tab, field, cell, offset, findings)
-                table.records.append(Record(row=offset, values=values))
+            table.records = self._records(tab, fields, rows, findings, seen)
         self._flag_duplicates(tab, table, findings)
         return table
+
+    def _records(
+        self, tab: schema.Tab, fields: list[_Field], rows: list[list[Any]], findings: list[Finding], seen: _Texts
+    ) -> list[Record]:
+        """The data rows of a tab (not blank, not a total row) as records of the found columns.
+
+        The hot loop of a check: the cells of the found columns are picked in C, text is looked up
+        in `seen` without a call, and a text column's normalised text is taken as it is."""
+        indices = [f.index for f in fields]
+        pick = operator.itemgetter(*indices)
+        single, need = len(fields) == 1, max(indices) + 1
+        records = []
+        for offset, row in enumerate(itertools.islice(rows, 1, None), start=2):
+            if len(row) < need:
+                row = [*row, *itertools.repeat(None, need - len(row))]
+            picked = (pick(row),) if single else pick(row)
+            cells = [seen[v] if v.__class__ is str else _cell(v, seen) for v in picked]
+            if cells.count(_BLANK) == len(cells) or self._is_total_row(row, seen):
+                continue
+            values = {}
+            for field, cell in zip(fields, cells, strict=True):
+                if field.plain and cell.__class__ is str:
+                    values[field.header] = cell
+                else:
+                    values[field.header] = self._parse_cell(tab, field, cell, offset, findings)
+            records.append(Record(row=offset, values=values))
+        return records
 
     def _field(self, tab: schema.Tab, header: str, index: int) -> _Field:
         column = self.columns[tab.name][header]
