@@ -66,6 +66,7 @@ Loader = Callable[[Path], bytes]  # the backend's read of a file (its errors say
 Reader = Callable[[Path, bytes, dict[str, list[list[Any]]] | None], RawWorkbook]
 _SETTLED_NS = 2_000_000_000  # a file changed less recently than this is trusted by its stamp
 _SHARED = {"check_same_thread": False}  # one connection for the run's threads, used under ParsedCache.lock
+_MOST_ROWS = 10_000  # rows of a workbook whose entry is kept (a district's has some hundreds)
 _PENDING = 32  # entries held until their workbook's status write is known (a sync writes right behind its reads)
 
 
@@ -170,7 +171,7 @@ class ParsedCache:
             raw.parsed, parsed_text = kept.parsed, entry.parsed
         else:
             raw.parsed = self.parser.parse(raw, district.code, district.name)
-            parsed_text = _encoded(raw.parsed)
+            parsed_text = _encoded(raw.parsed) if _keepable(path, raw) else None
         self._keep(path, stamp, digest, raw, parsed_text)
         return raw
 
@@ -293,6 +294,16 @@ def _encoded(value: Any, encoder: Callable[[Any], str] = encode) -> str | None:
     except (ValueError, TypeError, RecursionError) as exc:
         log.info("parsed-tables cache: not kept (%s)", exc)
         return None
+
+
+def _keepable(path: Path, raw: RawWorkbook) -> bool:
+    """Whether a workbook is small enough to keep. A district's workbook has some hundreds of rows;
+    one of tens of thousands (pasted by mistake) would take more memory as text than reading it
+    again costs time: a sync of a 50,000-row tab grew from 376 to 483 MiB keeping it."""
+    rows = sum(map(len, raw.tabs.values()))
+    if rows > _MOST_ROWS:
+        log.info("parsed-tables cache: %s not kept (%d rows; at most %d)", path, rows, _MOST_ROWS)
+    return rows <= _MOST_ROWS
 
 
 def _stamp(path: Path) -> Stamp | None:

@@ -279,3 +279,15 @@ def test_the_entry_of_a_removed_workbook_goes(demo):
     with sqlite3.connect(Path(config.outputs.state) / FILE) as db:
         codes = sorted(Path(p).name[:4] for (p,) in db.execute("SELECT path FROM workbooks"))
     assert "5702" not in codes and len(codes) == 16
+
+
+def test_a_workbook_of_tens_of_thousands_of_rows_is_not_kept_and_still_checked(demo, reads, monkeypatch):
+    monkeypatch.setattr(sync.cache, "_MOST_ROWS", 60)  # the demo's workbooks have 30 to 70 rows
+    config = load_config(demo)
+    first = sync_report(config)
+    with sqlite3.connect(Path(config.outputs.state) / FILE) as db:
+        kept = db.execute("SELECT count(*) FROM workbooks").fetchone()[0]
+    assert 0 < kept < 17  # the larger workbooks are read again each time, the others kept
+    reads.opened = 0
+    assert sync_report(config) == first == check_report(config)
+    assert reads.opened == (17 - kept) + 17  # the sync read those not kept; check_report read all
